@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+// Tests run against src/ without a prior build: the package names resolve to their sources.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@handoff\/protocol\/testing$/, replacement: src('./packages/protocol/src/testing/index.ts') },
+      { find: /^@handoff\/protocol$/, replacement: src('./packages/protocol/src/index.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});
