@@ -41,7 +41,10 @@ export type BenchSuite = (options: BenchOptions) => Promise<BenchTable[]> | Benc
  * rounds of at least `minTimeMs` each and returns the median rate, so a
  * single hiccup (GC, a noisy neighbour) does not decide the result.
  */
-export function opsPerSecond(fn: () => void, options: { quick: boolean; minTimeMs?: number; rounds?: number }): number {
+export function opsPerSecond(
+  fn: () => void,
+  options: { quick: boolean; minTimeMs?: number; rounds?: number },
+): number {
   const minTimeMs = options.quick ? 5 : (options.minTimeMs ?? 200);
   const rounds = options.quick ? 1 : (options.rounds ?? 5);
   // Warm-up so the JIT has optimised the hot path before timing.

@@ -126,7 +126,9 @@ describe('session contract', () => {
   });
 
   it('validates options with InvalidOptionError', () => {
-    expect(catchError(() => new Session({ channels: [] }, { message: () => {} }))).toBeInstanceOf(InvalidOptionError);
+    expect(catchError(() => new Session({ channels: [] }, { message: () => {} }))).toBeInstanceOf(
+      InvalidOptionError,
+    );
     expect(
       catchError(() => new Session({ channels: CHANNELS, maxDatagramSize: 10 }, { message: () => {} })),
     ).toBeInstanceOf(InvalidOptionError);

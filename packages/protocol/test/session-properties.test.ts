@@ -74,7 +74,12 @@ function run(scenario: Scenario) {
 }
 
 function checkInvariants(result: ReturnType<typeof run>, messages: number): void {
-  const [ordered, unordered, sequenced, unreliable] = result.received as [number[], number[], number[], number[]];
+  const [ordered, unordered, sequenced, unreliable] = result.received as [
+    number[],
+    number[],
+    number[],
+    number[],
+  ];
   expect(result.doneAt, 'queues drained').toBeGreaterThan(0);
   // reliable-ordered: every message exactly once, in order.
   expect(ordered).toEqual(Array.from({ length: messages }, (_, i) => i));
@@ -132,8 +137,14 @@ describe('session over a hostile simulated network', () => {
   it('keeps working when a path dies completely and traffic moves to the other one', () => {
     const received: number[] = [];
     const source = new Session({ channels: CHANNELS }, { message: () => undefined });
-    const sink = new Session({ channels: CHANNELS }, { message: (c, p) => c === 0 && received.push(counterOf(p)) });
-    const link = new LinkSimulator({ paths: { relay: { latencyMs: 30 }, direct: { latencyMs: 5 } }, active: 'direct' });
+    const sink = new Session(
+      { channels: CHANNELS },
+      { message: (c, p) => c === 0 && received.push(counterOf(p)) },
+    );
+    const link = new LinkSimulator({
+      paths: { relay: { latencyMs: 30 }, direct: { latencyMs: 5 } },
+      active: 'direct',
+    });
     let sent = 0;
     runSessions({
       a: source,

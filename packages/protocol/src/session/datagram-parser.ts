@@ -46,7 +46,9 @@ export class DatagramParser {
     const reader = new DatagramReader(datagram);
     const flags = reader.u8();
     if (flags >>> 6 !== SESSION_VERSION) {
-      throw new UnsupportedVersionError(`session version ${flags >>> 6} is not supported (expected ${SESSION_VERSION})`);
+      throw new UnsupportedVersionError(
+        `session version ${flags >>> 6} is not supported (expected ${SESSION_VERSION})`,
+      );
     }
     if (flags & RESERVED_FLAGS_MASK) throw new MalformedInputError('reserved header bits set');
     this.sequence = reader.u16();

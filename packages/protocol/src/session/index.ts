@@ -1,4 +1,4 @@
-export { type SessionHandlers, Session } from './session.js';
+export { Session, type SessionHandlers } from './session.js';
 export {
   type ChannelDefinition,
   type ChannelKind,

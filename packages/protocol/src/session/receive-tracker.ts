@@ -43,17 +43,19 @@ export class ReceiveTracker {
    * Builds the NACK bitfield for the packets before `largest`: bit i (byte
    * i >> 3, bit i & 7) set means packet `largest - 1 - i` has NOT arrived.
    * Packets before the session's first (negative sequences) count as
-   * arrived, so a clean start costs nothing. Returns the 3-bit length code
+   * arrived, so a clean start costs nothing; so do packets up to
+   * `peerKnowsThrough`, which an ack the peer acknowledged already reported
+   * (late arrivals among them only cost a spurious resend). Returns the 3-bit length code
    * and the bytes (a view valid until the next call); trailing zero bytes are
    * trimmed, so a loss-free ack carries no bitfield at all.
    */
-  nackBitfield(): { code: number; bytes: Uint8Array } {
+  nackBitfield(peerKnowsThrough: number): { code: number; bytes: Uint8Array } {
     const nack = this.nack;
     nack.fill(0);
     let used = 0;
     for (let i = 0; i < ACK_BITFIELD_PACKETS; i++) {
       const sequence = this.largest - 1 - i;
-      if (sequence < 0) break;
+      if (sequence < 0 || sequence <= peerKnowsThrough) break;
       if (this.seen[sequence % RECEIVE_HISTORY] !== sequence) {
         nack[i >> 3]! |= 1 << (i & 7);
         used = (i >> 3) + 1;

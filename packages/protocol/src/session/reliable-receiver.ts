@@ -75,7 +75,13 @@ export class ReliableReceiver {
    * earlier frame of the same datagram may have changed the answer) and
    * pushes deliverable messages, in delivery order, to `deliver`.
    */
-  accept(id: number, index: number, count: number, payload: Uint8Array, deliver: (payload: Uint8Array) => void): void {
+  accept(
+    id: number,
+    index: number,
+    count: number,
+    payload: Uint8Array,
+    deliver: (payload: Uint8Array) => void,
+  ): void {
     if (this.check(id, index, count) !== FrameVerdict.Accept) return;
     if (count === 1) {
       this.complete(id, payload, false, deliver);
@@ -109,7 +115,12 @@ export class ReliableReceiver {
     this.complete(id, whole, true, deliver);
   }
 
-  private complete(id: number, payload: Uint8Array, owned: boolean, deliver: (payload: Uint8Array) => void): void {
+  private complete(
+    id: number,
+    payload: Uint8Array,
+    owned: boolean,
+    deliver: (payload: Uint8Array) => void,
+  ): void {
     if (!this.ordered) {
       deliver(payload);
       if (id !== this.base) {

@@ -58,7 +58,12 @@ export class ReliableSender {
       const count = Math.ceil(payload.length / this.fragmentSize);
       for (let index = 0; index < count; index++) {
         const start = index * this.fragmentSize;
-        const piece = new ReliablePiece(message, index, count, payload.subarray(start, start + this.fragmentSize));
+        const piece = new ReliablePiece(
+          message,
+          index,
+          count,
+          payload.subarray(start, start + this.fragmentSize),
+        );
         message.pieces.push(piece);
         this.unsent.push(piece);
       }

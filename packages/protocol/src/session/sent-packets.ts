@@ -44,6 +44,14 @@ export class SentPackets {
   private outstandingHead = 0;
   /** Ack-eliciting packets in flight. */
   inFlight = 0;
+  /**
+   * Largest peer sequence our acknowledged packets reported (ack of ack):
+   * the peer already knows our receive state up to there, so NACK bitfields
+   * need not reach further back.
+   */
+  peerKnowsAcksThrough = -1;
+  private readonly ackBlockLargest = new Float64Array(SENT_HISTORY).fill(-1);
+  private readonly ackBlockSequence = new Float64Array(SENT_HISTORY).fill(-1);
 
   constructor(private readonly events: SentPacketEvents) {}
 
@@ -54,6 +62,12 @@ export class SentPackets {
     if (previous !== undefined && !previous.acked && !previous.lost) this.declareLost(previous);
     this.ring[sequence % SENT_HISTORY] = undefined;
     return sequence;
+  }
+
+  /** Remembers that packet `sequence` carried an ack block up to the peer's `largest`. */
+  noteAckBlock(sequence: number, largest: number): void {
+    this.ackBlockSequence[sequence % SENT_HISTORY] = sequence;
+    this.ackBlockLargest[sequence % SENT_HISTORY] = largest;
   }
 
   /** Records an ack-eliciting packet that was just sent. */
@@ -72,13 +86,22 @@ export class SentPackets {
     // An ack for a packet never sent, or too old to track, carries nothing usable.
     if (largest >= this.nextSequence || largest < this.nextSequence - SENT_HISTORY) return undefined;
     let sample: SentPacket | undefined;
+    if (this.ackBlockSequence[largest % SENT_HISTORY] === largest) {
+      this.peerKnowsAcksThrough = Math.max(
+        this.peerKnowsAcksThrough,
+        this.ackBlockLargest[largest % SENT_HISTORY]!,
+      );
+    }
     const top = this.ring[largest % SENT_HISTORY];
     if (top !== undefined && top.sequence === largest && !top.acked) {
       if (!top.lost) sample = top;
       this.markAcked(top);
     }
     // Bits past the end of the (trimmed) bitfield are zero: those packets arrived.
-    for (let i = 0; i < ACK_BITFIELD_PACKETS; i++) {
+    // Nothing older than the oldest outstanding packet can need an ack.
+    const oldest = this.outstanding[this.outstandingHead]?.sequence ?? largest;
+    const span = Math.min(ACK_BITFIELD_PACKETS, largest - oldest);
+    for (let i = 0; i < span; i++) {
       if (((nack[i >> 3] ?? 0) >>> (i & 7)) & 1) continue;
       const sequence = largest - 1 - i;
       if (sequence < 0) break;
@@ -131,6 +154,9 @@ export class SentPackets {
   }
 
   private markAcked(packet: SentPacket): void {
+    // Release the slot at once: a ring full of acked packets kept their pieces
+    // and payloads alive until promotion, and GC took 60% of the send path.
+    this.ring[packet.sequence % SENT_HISTORY] = undefined;
     if (packet.lost) {
       // Declared lost too early (reordering): its content was already queued
       // again; acknowledging still frees it, and duplicates are dropped by id.

@@ -83,7 +83,8 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
   }
   const names = new Set<string>();
   for (const channel of channels) {
-    if (!CHANNEL_KINDS.has(channel.kind)) throw new InvalidOptionError(`channel ${channel.name}: unknown kind`);
+    if (!CHANNEL_KINDS.has(channel.kind))
+      throw new InvalidOptionError(`channel ${channel.name}: unknown kind`);
     if (names.has(channel.name)) throw new InvalidOptionError(`channel ${channel.name}: declared twice`);
     names.add(channel.name);
   }

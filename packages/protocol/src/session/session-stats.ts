@@ -46,6 +46,8 @@ export interface SessionStats {
   pendingReliableBytes: number;
   /** Ack-eliciting packets in flight. */
   packetsInFlight: number;
+  /** Bytes the receive side holds for out-of-order and partially reassembled messages (bounded per channel). */
+  receiveBufferedBytes: number;
 }
 
 /** Mutable counters behind {@link SessionStats} (the estimates live elsewhere). */

@@ -12,10 +12,14 @@ import { ReceiveTracker } from './receive-tracker.js';
 import type { OutgoingMessage, ReliablePiece } from './reliable-piece.js';
 import { BUFFERED_ITEM_OVERHEAD, FrameVerdict, ReliableReceiver } from './reliable-receiver.js';
 import { ReliableSender } from './reliable-sender.js';
-import { SentPacket, SentPackets } from './sent-packets.js';
-import { type ResolvedSessionOptions, resolveSessionOptions, type SessionOptions } from './session-options.js';
-import { SessionCounters, type SessionStats } from './session-stats.js';
 import { RttEstimator } from './rtt-estimator.js';
+import { SentPacket, SentPackets } from './sent-packets.js';
+import {
+  type ResolvedSessionOptions,
+  resolveSessionOptions,
+  type SessionOptions,
+} from './session-options.js';
+import { SessionCounters, type SessionStats } from './session-stats.js';
 import {
   ACK_DELAY_UNIT_MS,
   FLAG_ACK,
@@ -90,6 +94,7 @@ export class Session {
   private readonly rtt: RttEstimator;
   private readonly counters = new SessionCounters();
   private readonly maxUnreliablePayload: number;
+  private readonly writer: DatagramWriter;
 
   private unreliableChannels: number[] = [];
   private unreliablePayloads: Uint8Array[] = [];
@@ -138,7 +143,9 @@ export class Session {
         return;
       }
       this.senders.push(
-        new ReliableSender(index, window, this.options.fragmentSize, (message) => this.onMessageAcked(message)),
+        new ReliableSender(index, window, this.options.fragmentSize, (message) =>
+          this.onMessageAcked(message),
+        ),
       );
       this.receivers.push(
         new ReliableReceiver(
@@ -156,6 +163,7 @@ export class Session {
       );
     });
     this.parser = new DatagramParser(classes);
+    this.writer = new DatagramWriter(this.options.maxDatagramSize);
     this.maxUnreliablePayload = this.options.maxDatagramSize - MAX_HEADER_BYTES - 1 - 3;
   }
 
@@ -280,7 +288,10 @@ export class Session {
    * deadline or the probe timeout), or `Infinity` when nothing is pending.
    */
   nextTimeout(): number {
-    return Math.min(this.lossTime, this.hasUnackedReliable() ? this.probeDeadline() : Number.POSITIVE_INFINITY);
+    return Math.min(
+      this.lossTime,
+      this.hasUnackedReliable() ? this.probeDeadline() : Number.POSITIVE_INFINITY,
+    );
   }
 
   /**
@@ -324,6 +335,7 @@ export class Session {
       pendingReliableMessages: messages,
       pendingReliableBytes: bytes,
       packetsInFlight: this.sent.inFlight,
+      receiveBufferedBytes: this.receivers.reduce((sum, receiver) => sum + (receiver?.bufferedBytes ?? 0), 0),
     };
   }
 
@@ -345,10 +357,14 @@ export class Session {
       const id = receiver.unwrap(p.ids[i]!);
       const verdict = receiver.check(id, p.indexes[i]!, p.counts[i]!);
       if (verdict === FrameVerdict.Malformed) {
-        return new MalformedInputError(`fragment ${p.indexes[i]}/${p.counts[i]} inconsistent with message ${id}`);
+        return new MalformedInputError(
+          `fragment ${p.indexes[i]}/${p.counts[i]} inconsistent with message ${id}`,
+        );
       }
       if (verdict === FrameVerdict.OutOfWindow) {
-        return new ReceiveWindowExceededError(`message ${id} on channel ${channel} is beyond the receive window`);
+        return new ReceiveWindowExceededError(
+          `message ${id} on channel ${channel} is beyond the receive window`,
+        );
       }
       if (verdict === FrameVerdict.Accept) {
         charges ??= new Float64Array(this.receivers.length);
@@ -528,7 +544,12 @@ export class Session {
   }
 
   private hasOutgoing(): boolean {
-    return this.resendQueue.length > 0 || this.unreliablePayloads.length > 0 || this.pingPending || this.hasUnsent();
+    return (
+      this.resendQueue.length > 0 ||
+      this.unreliablePayloads.length > 0 ||
+      this.pingPending ||
+      this.hasUnsent()
+    );
   }
 
   private hasUnsent(): boolean {
@@ -615,7 +636,8 @@ export class Session {
 
   /** @internal Used by {@link DatagramBatch} to open a datagram. */
   openDatagram(now: number): { writer: DatagramWriter; sequence: number } {
-    const writer = new DatagramWriter(this.options.maxDatagramSize);
+    const writer = this.writer;
+    writer.open();
     const sequence = this.sent.allocate();
     const received = this.received;
     if (received.largest < 0) {
@@ -623,7 +645,8 @@ export class Session {
       writer.u16(sequence & 0xffff);
       return { writer, sequence };
     }
-    const nack = received.nackBitfield();
+    const nack = received.nackBitfield(this.sent.peerKnowsAcksThrough);
+    this.sent.noteAckBlock(sequence, received.largest);
     writer.u8((SESSION_VERSION << 6) | FLAG_ACK | (nack.code << NACK_BYTES_SHIFT));
     writer.u16(sequence & 0xffff);
     writer.u16(received.largest & 0xffff);
