@@ -84,8 +84,9 @@ function sessionThroughput(kind: ChannelKind, loss: number, total: number): Sess
 function headerSize(datagram: Uint8Array): number {
   const flags = datagram[0]!;
   if ((flags & 0x20) === 0) return 3;
-  const delayBytes = datagram[5]! < 0x80 ? 1 : 2;
-  return 5 + delayBytes + NACK_LENGTHS[(flags >> 2) & 7]!;
+  let offset = 5;
+  for (let varints = 0; varints < 2; varints++) while (datagram[offset++]! >= 0x80);
+  return offset + NACK_LENGTHS[(flags >> 2) & 7]!;
 }
 
 function best(runs: SessionRun[]): SessionRun {

@@ -52,13 +52,13 @@ describe('session contract', () => {
     expect(datagrams[0]!.length).toBe(3 + 7 + 4 + 3);
   });
 
-  it('acknowledges with a 6-byte header when nothing is missing', () => {
+  it('acknowledges with a 7-byte header when nothing is missing', () => {
     const { a, b } = pair();
     a.send('fx', bytes(1));
     for (const d of a.poll(0)) b.receive(d, 0);
     const ack = b.poll(1);
     expect(ack).toHaveLength(1);
-    expect(ack[0]!.length).toBe(6); // flags, seq, largest, ack delay (1 byte), no NACK bytes
+    expect(ack[0]!.length).toBe(7); // flags, seq, largest, ack delay, coverage (1 byte each), no NACK bytes
   });
 
   it('never emits a datagram larger than maxDatagramSize', () => {

@@ -42,8 +42,9 @@ describe('session golden vectors', () => {
     const [ack] = b.poll(10.5);
     // 64: version 1 | ACK | NACK length code 1 (one byte)
     // 0000 own sequence 0; 0002 largest received; 05 ack delay 0.5 ms in 100 µs units
-    // 01: bit 0 → packet largest-1 (= 1) is missing
-    expect(hex(ack!)).toBe('64' + '0000' + '0002' + '05' + '01');
+    // 02 coverage: the 2 packets before largest are described
+    // 01: bit 0 → packet largest-1 (= 1) is missing; packet 0 (bit 1, clear) arrived
+    expect(hex(ack!)).toBe('64' + '0000' + '0002' + '05' + '02' + '01');
   });
 
   it('fragments and channel acks', () => {
@@ -71,8 +72,8 @@ describe('session golden vectors', () => {
     ]);
     for (const d of datagrams) b.receive(d, 1);
     const [ack] = b.poll(1);
-    // ack header (largest 0, delay 0) + channel ack frame (type 3, channel 0 → 0x60) next id 1
-    expect(hex(ack!)).toBe('60' + '0000' + '0000' + '00' + '60' + '0001');
+    // ack header (largest 0, delay 0, coverage 0) + channel ack frame (type 3, channel 0 → 0x60) next id 1
+    expect(hex(ack!)).toBe('60' + '0000' + '0000' + '00' + '00' + '60' + '0001');
   });
 
   it('ping frame', () => {

@@ -130,7 +130,7 @@ describe('session over a hostile simulated network', () => {
         }),
         (scenario) => checkInvariants(run(scenario), scenario.messages),
       ),
-      { numRuns: 40 },
+      { numRuns: Number(process.env.HANDOFF_PROPERTY_RUNS ?? 100) },
     );
   });
 

@@ -1,6 +1,7 @@
 import { MalformedInputError, UnknownChannelError, UnsupportedVersionError } from '../errors.js';
 import { DatagramReader } from './datagram-reader.js';
 import {
+  ACK_BITFIELD_PACKETS,
   FLAG_ACK,
   FrameType,
   NACK_BYTES_MASK,
@@ -25,6 +26,8 @@ export class DatagramParser {
   ackLargest = 0;
   /** Ack delay in wire units (100 µs). */
   ackDelay = 0;
+  /** Packets before `ackLargest` the ack describes. */
+  ackCoverage = 0;
   /** Offset of the NACK bitfield in the datagram. */
   nackStart = 0;
   /** Length of the NACK bitfield, bytes. */
@@ -58,7 +61,13 @@ export class DatagramParser {
     if (this.hasAck) {
       this.ackLargest = reader.u16();
       this.ackDelay = reader.varint();
+      this.ackCoverage = reader.varint();
       this.nackLength = NACK_LENGTHS[nackCode]!;
+      if (this.ackCoverage > ACK_BITFIELD_PACKETS) {
+        throw new MalformedInputError(
+          `ack coverage ${this.ackCoverage} exceeds ${ACK_BITFIELD_PACKETS} packets`,
+        );
+      }
       this.nackStart = reader.skip(this.nackLength);
     } else if (nackCode !== 0) {
       throw new MalformedInputError('NACK bytes without an ack block');

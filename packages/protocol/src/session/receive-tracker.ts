@@ -40,22 +40,25 @@ export class ReceiveTracker {
   }
 
   /**
-   * Builds the NACK bitfield for the packets before `largest`: bit i (byte
-   * i >> 3, bit i & 7) set means packet `largest - 1 - i` has NOT arrived.
-   * Packets before the session's first (negative sequences) count as
-   * arrived, so a clean start costs nothing; so do packets up to
-   * `peerKnowsThrough`, which an ack the peer acknowledged already reported
-   * (late arrivals among them only cost a spurious resend). Returns the 3-bit length code
-   * and the bytes (a view valid until the next call); trailing zero bytes are
-   * trimmed, so a loss-free ack carries no bitfield at all.
+   * Builds the acknowledgement's coverage and NACK bitfield. `coverage` is
+   * how many packets before `largest` the ack describes; bit i (byte i >> 3,
+   * bit i & 7) set means packet `largest - 1 - i` has NOT arrived, a clear
+   * bit (or one past the trimmed bitfield, within coverage) means it has.
+   * Coverage stops at `peerKnowsThrough` — an ack the peer acknowledged
+   * already described those packets — and at the session's first packet, so
+   * a loss-free steady state costs one byte. Packets outside the coverage
+   * carry no information (never a false acknowledgement).
    */
-  nackBitfield(peerKnowsThrough: number): { code: number; bytes: Uint8Array } {
+  nackBitfield(peerKnowsThrough: number): { code: number; bytes: Uint8Array; coverage: number } {
     const nack = this.nack;
     nack.fill(0);
+    const coverage = Math.max(
+      0,
+      Math.min(ACK_BITFIELD_PACKETS, this.largest - 1 - peerKnowsThrough, this.largest),
+    );
     let used = 0;
-    for (let i = 0; i < ACK_BITFIELD_PACKETS; i++) {
+    for (let i = 0; i < coverage; i++) {
       const sequence = this.largest - 1 - i;
-      if (sequence < 0 || sequence <= peerKnowsThrough) break;
       if (this.seen[sequence % RECEIVE_HISTORY] !== sequence) {
         nack[i >> 3]! |= 1 << (i & 7);
         used = (i >> 3) + 1;
@@ -63,6 +66,6 @@ export class ReceiveTracker {
     }
     let code = 0;
     while (NACK_LENGTHS[code]! < used) code++;
-    return { code, bytes: nack.subarray(0, NACK_LENGTHS[code]) };
+    return { code, bytes: nack.subarray(0, NACK_LENGTHS[code]), coverage };
   }
 }

@@ -1,5 +1,5 @@
 import type { ReliablePiece } from './reliable-piece.js';
-import { ACK_BITFIELD_PACKETS, unwrap16 } from './wire-format.js';
+import { unwrap16 } from './wire-format.js';
 
 /** Sent packets remembered for acknowledgement; an older unacked one is declared lost. */
 export const SENT_HISTORY = 1024;
@@ -78,10 +78,11 @@ export class SentPackets {
   }
 
   /**
-   * Applies an ack block (`nack`: the NACK bitfield bytes, see ReceiveTracker). Returns the newly acknowledged packet with the
+   * Applies an ack block: `coverage` packets before `largest` are described
+   * by `nack` (the NACK bitfield bytes, see ReceiveTracker). Returns the newly acknowledged packet with the
    * largest sequence when it is `largest` itself (an RTT sample), else undefined.
    */
-  onAck(largest16: number, nack: Uint8Array): SentPacket | undefined {
+  onAck(largest16: number, coverage: number, nack: Uint8Array): SentPacket | undefined {
     const largest = unwrap16(largest16, this.nextSequence - 1);
     // An ack for a packet never sent, or too old to track, carries nothing usable.
     if (largest >= this.nextSequence || largest < this.nextSequence - SENT_HISTORY) return undefined;
@@ -97,10 +98,11 @@ export class SentPackets {
       if (!top.lost) sample = top;
       this.markAcked(top);
     }
-    // Bits past the end of the (trimmed) bitfield are zero: those packets arrived.
-    // Nothing older than the oldest outstanding packet can need an ack.
+    // Within the coverage, bits past the end of the (trimmed) bitfield are
+    // zero: those packets arrived. Nothing older than the oldest outstanding
+    // packet can need an ack.
     const oldest = this.outstanding[this.outstandingHead]?.sequence ?? largest;
-    const span = Math.min(ACK_BITFIELD_PACKETS, largest - oldest);
+    const span = Math.min(coverage, largest - oldest);
     for (let i = 0; i < span; i++) {
       if (((nack[i >> 3] ?? 0) >>> (i & 7)) & 1) continue;
       const sequence = largest - 1 - i;

@@ -383,7 +383,8 @@ export class Session {
 
   private applyAck(now: number, datagram: Uint8Array): void {
     const p = this.parser;
-    const sample = this.sent.onAck(p.ackLargest, datagram.subarray(p.nackStart, p.nackStart + p.nackLength));
+    const nack = datagram.subarray(p.nackStart, p.nackStart + p.nackLength);
+    const sample = this.sent.onAck(p.ackLargest, p.ackCoverage, nack);
     if (sample !== undefined) {
       this.rtt.addSample(now - sample.sentAt, p.ackDelay * ACK_DELAY_UNIT_MS);
     }
@@ -652,6 +653,7 @@ export class Session {
     writer.u16(received.largest & 0xffff);
     const delayUnits = Math.round((now - received.largestReceivedAt) / ACK_DELAY_UNIT_MS);
     writer.varint(Math.min(Math.max(delayUnits, 0), MAX_ACK_DELAY_UNITS));
+    writer.varint(nack.coverage);
     writer.raw(nack.bytes);
     received.ackPending = false;
     return { writer, sequence };

@@ -44,8 +44,8 @@ export const MAX_ACK_DELAY_UNITS = 0x3fff;
 /** Unit of the ack delay field, in milliseconds (100 µs). */
 export const ACK_DELAY_UNIT_MS = 0.1;
 
-/** Largest possible datagram header: flags, sequence, ack, 2-byte ack delay, 32 NACK bytes. */
-export const MAX_HEADER_BYTES = 1 + 2 + 2 + 2 + 32;
+/** Largest possible datagram header: flags, sequence, ack, 2-byte ack delay, 2-byte coverage, 32 NACK bytes. */
+export const MAX_HEADER_BYTES = 1 + 2 + 2 + 2 + 2 + 32;
 
 /** Bytes a LEB128 varint needs for `value` (value < 2^28). */
 export function varintSize(value: number): number {
