@@ -7,6 +7,7 @@ const src = (path: string): string => fileURLToPath(new URL(path, import.meta.ur
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@handoff\/protocol\/lobby$/, replacement: src('./packages/protocol/src/lobby/index.ts') },
       { find: /^@handoff\/protocol\/testing$/, replacement: src('./packages/protocol/src/testing/index.ts') },
       { find: /^@handoff\/protocol$/, replacement: src('./packages/protocol/src/index.ts') },
     ],

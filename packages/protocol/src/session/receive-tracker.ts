@@ -23,7 +23,7 @@ export class ReceiveTracker {
    * unwrapped sequence, or -1 for a duplicate or a packet too old to judge.
    */
   classify(sequence16: number): number {
-    const unwrapped = unwrap16(sequence16, this.largest < 0 ? 0 : this.largest);
+    const unwrapped = unwrap16(sequence16, Math.max(this.largest, 0));
     if (unwrapped < 0 || unwrapped <= this.largest - RECEIVE_HISTORY) return -1;
     if (this.seen[unwrapped % RECEIVE_HISTORY] === unwrapped) return -1;
     return unwrapped;

@@ -5,7 +5,7 @@ export interface LinkSimulatorOptions<PathName extends string> {
   /** Named paths and their conditions (applied in both directions), e.g. `{ relay: {...}, direct: {...} }`. */
   paths: Record<PathName, PathConditions>;
   /** Path that carries traffic at first. */
-  active: PathName;
+  active: NoInfer<PathName>;
   /** Seed of every random choice; the same seed replays the same run. Default 1. */
   seed?: number;
 }

@@ -16,7 +16,7 @@ export interface RunSessionsOptions {
   /** Tick length: both sessions are polled this often, ms. Default 10 (a 100 Hz game loop). */
   tickMs?: number;
   /** Called at the start of every tick (send game messages here, switch paths...). Return `false` to stop early. */
-  onTick?: (now: number) => boolean | undefined;
+  onTick?: (now: number) => unknown;
 }
 
 /**

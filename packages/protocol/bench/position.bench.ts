@@ -1,0 +1,184 @@
+/**
+ * Position codec benchmark: bytes per message and encode+decode rate of
+ * JSON, msgpackr (plain and with frozen structures), @msgpack/msgpack and the
+ * Handoff position codec, on the same data in one run.
+ */
+
+import { decode as msgpackDecode, encode as msgpackEncode } from '@msgpack/msgpack';
+import { Packr } from 'msgpackr';
+import { type BenchRow, type BenchSuite, type BenchTable, opsPerSecond } from '../../../bench/harness.js';
+import { createPositionCodec, type EntityState } from '../src/codecs/position/index.js';
+
+const KEYS = ['id', 'x', 'y', 'z', 'yaw'];
+const FRAMES = 64;
+
+/** Seeded PRNG (mulberry32), so every run measures the same data. */
+function prng(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** `FRAMES` consecutive snapshots of `count` players walking at 5–10 units/s, sampled at 30 Hz. */
+function movingFrames(count: number): EntityState[][] {
+  const random = prng(count);
+  const players = Array.from({ length: count }, (_, i) => ({
+    id: i + 1,
+    x: random() * 400 - 200,
+    y: 2,
+    z: random() * 400 - 200,
+    heading: random() * 2 * Math.PI,
+    speed: 5 + random() * 5,
+  }));
+  const frames: EntityState[][] = [];
+  for (let f = 0; f < FRAMES; f++) {
+    for (const p of players) {
+      p.heading += (random() - 0.5) * 0.3;
+      p.x += (Math.cos(p.heading) * p.speed) / 30;
+      p.z += (Math.sin(p.heading) * p.speed) / 30;
+    }
+    frames.push(players.map((p) => ({ id: p.id, x: p.x, y: p.y, z: p.z, yaw: p.heading })));
+  }
+  return frames;
+}
+
+interface Contender {
+  name: string;
+  /** Encodes frame `i` and decodes it; returns the encoded size. */
+  roundTrip(frame: EntityState[]): number;
+}
+
+function baselines(): Contender[] {
+  const plain = new Packr();
+  const structured = new Packr({ structures: [KEYS], maxSharedStructures: 1 });
+  const structuredDecoder = new Packr({ structures: [KEYS], maxSharedStructures: 1 });
+  return [
+    {
+      name: 'JSON',
+      roundTrip: (frame) => {
+        const text = JSON.stringify(frame);
+        JSON.parse(text);
+        return Buffer.byteLength(text);
+      },
+    },
+    {
+      name: 'msgpackr',
+      roundTrip: (frame) => {
+        const bytes = plain.pack(frame);
+        plain.unpack(bytes);
+        return bytes.length;
+      },
+    },
+    {
+      name: 'msgpackr (structures)',
+      roundTrip: (frame) => {
+        const bytes = structured.pack(frame);
+        structuredDecoder.unpack(bytes);
+        return bytes.length;
+      },
+    },
+    {
+      name: '@msgpack/msgpack',
+      roundTrip: (frame) => {
+        const bytes = msgpackEncode(frame);
+        msgpackDecode(bytes);
+        return bytes.length;
+      },
+    },
+  ];
+}
+
+/** Handoff, full snapshots every time (no acknowledgements). */
+function handoffAbsolute(): Contender {
+  const codec = createPositionCodec({ yaw: true });
+  const encoder = codec.createEncoder();
+  const decoder = codec.createDecoder();
+  return {
+    name: 'handoff',
+    roundTrip: (frame) => {
+      const { bytes } = encoder.encode(frame);
+      decoder.decode(bytes);
+      return bytes.length;
+    },
+  };
+}
+
+/** Handoff, delta-coded: the peer acknowledges each snapshot `lag` snapshots later. */
+function handoffDelta(name: string, lag: number): Contender {
+  const codec = createPositionCodec({ yaw: true });
+  const encoder = codec.createEncoder();
+  const decoder = codec.createDecoder();
+  const pending: number[] = [];
+  return {
+    name,
+    roundTrip: (frame) => {
+      const { bytes, sequence } = encoder.encode(frame);
+      decoder.decode(bytes);
+      pending.push(sequence);
+      if (pending.length >= lag) encoder.acknowledge(pending.shift()!);
+      return bytes.length;
+    },
+  };
+}
+
+function measure(contender: Contender, frames: EntityState[][], entities: number, quick: boolean): BenchRow {
+  // Sizes: mean over a warm pass (deltas need a baseline first).
+  for (let i = 0; i < 8; i++) contender.roundTrip(frames[i % FRAMES]!);
+  let bytes = 0;
+  for (const frame of frames) bytes += contender.roundTrip(frame);
+  bytes /= frames.length;
+  let index = 0;
+  const rate = opsPerSecond(
+    () => {
+      contender.roundTrip(frames[index]!);
+      index = (index + 1) % FRAMES;
+    },
+    { quick },
+  );
+  return { name: contender.name, values: { bytes, 'bytes/entity': bytes / entities, 'ops/s': rate } };
+}
+
+function table(
+  title: string,
+  frames: EntityState[][],
+  entities: number,
+  handoff: Contender[],
+  quick: boolean,
+  notes: string[],
+): BenchTable {
+  const rows = [...baselines(), ...handoff].map((c) => measure(c, frames, entities, quick));
+  return { title, baseline: 'JSON', ratioOf: 'bytes', higherIsBetter: false, rows, notes };
+}
+
+const suite: BenchSuite = ({ quick }) => {
+  const one = movingFrames(1);
+  const many = movingFrames(32);
+  const speedNote =
+    'Target: handoff encode+decode ops/s ≥ 2× msgpackr (structures). Entities are {id, x, y, z, yaw} doubles; ' +
+    'handoff quantizes to 1/512 units and 10-bit yaw (default bounds ±1024).';
+  return [
+    table('position: one entity, absolute', one, 1, [handoffAbsolute()], quick, [
+      'Target: handoff ≤ 14 bytes (full snapshot incl. header).',
+      speedNote,
+    ]),
+    table('position: 32 entities, absolute', many, 32, [handoffAbsolute()], quick, [speedNote]),
+    table(
+      'position: 32 entities moving 5–10 units/s at 30 Hz, delta-coded',
+      many,
+      32,
+      [handoffDelta('handoff (ack 1 snapshot late)', 1), handoffDelta('handoff (ack 3 snapshots late)', 3)],
+      quick,
+      [
+        'Target: handoff ≤ 6 bytes per moving entity. Other rows are absolute (they have no delta coding).',
+        'ack N late = the baseline is N snapshots old (RTT ≈ N × 33 ms).',
+        speedNote,
+      ],
+    ),
+  ];
+};
+
+export default suite;

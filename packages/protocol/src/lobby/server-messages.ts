@@ -1,0 +1,189 @@
+/**
+ * Validation of lobby → client control messages. {@link validateServerMessage}
+ * turns an untrusted decoded value into a {@link ServerMessage} with a fixed
+ * key order (used both on decode and, for determinism, on encode).
+ *
+ * @module
+ */
+
+import {
+  expectArray,
+  expectBoolean,
+  expectEnum,
+  expectInteger,
+  expectNumber,
+  expectRecord,
+  expectString,
+  optional,
+  own,
+  UINT16_MAX,
+} from '../codecs/validate.js';
+import { validateControl } from './client-messages.js';
+import {
+  expectIceServers,
+  expectId,
+  expectLobbyLimits,
+  expectMember,
+  expectMetadata,
+  expectPeerIndex,
+  expectRequestId,
+  expectRoomInfo,
+  expectRoomSummary,
+  expectSignal,
+  expectToken,
+} from './fields.js';
+import { MAX_ERROR_MESSAGE_LENGTH, MAX_ROOM_CAPACITY, MAX_ROOMS_LISTED } from './limits.js';
+import { ServerMessageType } from './message-types.js';
+import type {
+  ErrorMessage,
+  HostChangeMessage,
+  PongMessage,
+  PresenceBackMessage,
+  PresenceJoinMessage,
+  PresenceLeaveMessage,
+  PresenceReconnectingMessage,
+  RoomJoinedMessage,
+  RoomLeftMessage,
+  RoomListResultMessage,
+  RoomMetadataMessage,
+  ServerMessage,
+  ServerSignalMessage,
+  WelcomeMessage,
+} from './types.js';
+import { LEAVE_REASONS } from './types.js';
+
+type Validator = (record: Record<string, unknown>) => ServerMessage;
+
+function welcome(r: Record<string, unknown>): WelcomeMessage {
+  return {
+    type: 'welcome',
+    requestId: expectRequestId(own(r, 'requestId'), 'welcome.requestId'),
+    protocolVersion: expectInteger(own(r, 'protocolVersion'), 'welcome.protocolVersion', 1, UINT16_MAX),
+    playerId: expectId(own(r, 'playerId'), 'welcome.playerId'),
+    sessionToken: expectToken(own(r, 'sessionToken'), 'welcome.sessionToken'),
+    resumed: expectBoolean(own(r, 'resumed'), 'welcome.resumed'),
+    iceServers: expectIceServers(own(r, 'iceServers'), 'welcome.iceServers'),
+    limits: expectLobbyLimits(own(r, 'limits'), 'welcome.limits'),
+  };
+}
+
+function roomJoined(r: Record<string, unknown>): RoomJoinedMessage {
+  const requestId = optional(own(r, 'requestId'), (v) => expectRequestId(v, 'room:joined.requestId'));
+  const you = expectRecord(own(r, 'you'), 'room:joined.you');
+  const m: RoomJoinedMessage = {
+    type: 'room:joined',
+    ...(requestId === undefined ? {} : { requestId }),
+    room: expectRoomInfo(own(r, 'room'), 'room:joined.room'),
+    you: { peerIndex: expectPeerIndex(own(you, 'peerIndex'), 'room:joined.you.peerIndex') },
+    members: expectArray(own(r, 'members'), 'room:joined.members', MAX_ROOM_CAPACITY - 1).map((v, i) =>
+      expectMember(v, `room:joined.members[${i}]`),
+    ),
+  };
+  return m;
+}
+
+function roomListResult(r: Record<string, unknown>): RoomListResultMessage {
+  return {
+    type: 'room:list-result',
+    requestId: expectRequestId(own(r, 'requestId'), 'room:list-result.requestId'),
+    rooms: expectArray(own(r, 'rooms'), 'room:list-result.rooms', MAX_ROOMS_LISTED).map((v, i) =>
+      expectRoomSummary(v, `room:list-result.rooms[${i}]`),
+    ),
+  };
+}
+
+function roomLeft(r: Record<string, unknown>): RoomLeftMessage {
+  const requestId = optional(own(r, 'requestId'), (v) => expectRequestId(v, 'room:left.requestId'));
+  return {
+    type: 'room:left',
+    ...(requestId === undefined ? {} : { requestId }),
+    reason: expectEnum(own(r, 'reason'), 'room:left.reason', LEAVE_REASONS),
+  };
+}
+
+function presenceJoin(r: Record<string, unknown>): PresenceJoinMessage {
+  return { type: 'presence:join', member: expectMember(own(r, 'member'), 'presence:join.member') };
+}
+
+function presenceLeave(r: Record<string, unknown>): PresenceLeaveMessage {
+  return {
+    type: 'presence:leave',
+    playerId: expectId(own(r, 'playerId'), 'presence:leave.playerId'),
+    reason: expectEnum(own(r, 'reason'), 'presence:leave.reason', LEAVE_REASONS),
+  };
+}
+
+function presenceReconnecting(r: Record<string, unknown>): PresenceReconnectingMessage {
+  return {
+    type: 'presence:reconnecting',
+    playerId: expectId(own(r, 'playerId'), 'presence:reconnecting.playerId'),
+  };
+}
+
+function presenceBack(r: Record<string, unknown>): PresenceBackMessage {
+  return { type: 'presence:back', playerId: expectId(own(r, 'playerId'), 'presence:back.playerId') };
+}
+
+function hostChange(r: Record<string, unknown>): HostChangeMessage {
+  return { type: 'host:change', hostId: expectId(own(r, 'hostId'), 'host:change.hostId') };
+}
+
+function roomMetadata(r: Record<string, unknown>): RoomMetadataMessage {
+  const requestId = optional(own(r, 'requestId'), (v) => expectRequestId(v, 'room:metadata.requestId'));
+  return {
+    type: 'room:metadata',
+    ...(requestId === undefined ? {} : { requestId }),
+    metadata: expectMetadata(own(r, 'metadata'), 'room:metadata.metadata'),
+  };
+}
+
+function signal(r: Record<string, unknown>): ServerSignalMessage {
+  return {
+    type: 'signal',
+    from: expectId(own(r, 'from'), 'signal.from'),
+    signal: expectSignal(own(r, 'signal'), 'signal.signal'),
+  };
+}
+
+function error(r: Record<string, unknown>): ErrorMessage {
+  const requestId = optional(own(r, 'requestId'), (v) => expectRequestId(v, 'error.requestId'));
+  return {
+    type: 'error',
+    ...(requestId === undefined ? {} : { requestId }),
+    code: expectInteger(own(r, 'code'), 'error.code', 1, UINT16_MAX),
+    message: expectString(own(r, 'message'), 'error.message', MAX_ERROR_MESSAGE_LENGTH),
+  };
+}
+
+function pong(r: Record<string, unknown>): PongMessage {
+  return {
+    type: 'pong',
+    requestId: expectRequestId(own(r, 'requestId'), 'pong.requestId'),
+    t: expectNumber(own(r, 't'), 'pong.t'),
+  };
+}
+
+const SERVER_VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
+  [ServerMessageType.Welcome, welcome],
+  [ServerMessageType.RoomJoined, roomJoined],
+  [ServerMessageType.RoomListResult, roomListResult],
+  [ServerMessageType.RoomLeft, roomLeft],
+  [ServerMessageType.PresenceJoin, presenceJoin],
+  [ServerMessageType.PresenceLeave, presenceLeave],
+  [ServerMessageType.PresenceReconnecting, presenceReconnecting],
+  [ServerMessageType.PresenceBack, presenceBack],
+  [ServerMessageType.HostChange, hostChange],
+  [ServerMessageType.RoomMetadata, roomMetadata],
+  [ServerMessageType.Signal, signal],
+  [ServerMessageType.Error, error],
+  [ServerMessageType.Pong, pong],
+]);
+
+/**
+ * Validates an untrusted value as a lobby → client message and returns a
+ * fresh, canonically ordered copy with only the known fields. Throws
+ * `InvalidControlMessageError`.
+ */
+export function validateServerMessage(value: unknown): ServerMessage {
+  return validateControl(value, SERVER_VALIDATORS, 'server');
+}

@@ -1,0 +1,409 @@
+/**
+ * TypeScript types of every lobby control message. Field limits are in
+ * `limits.ts`; the wire format is in `docs/protocol.md`.
+ *
+ * @module
+ */
+
+/** Room visibility: public rooms are listed by `room:list` and found by quick-join; private ones only by id or code. */
+export type Visibility = 'public' | 'private';
+
+/** A metadata value: a string, a finite number or a boolean. */
+export type MetadataValue = string | number | boolean;
+
+/** A small flat key/value map attached to a room (or a member). Limits: `MAX_METADATA_*`. */
+export type Metadata = Record<string, MetadataValue>;
+
+/** Why a member is no longer in a room. */
+export type LeaveReason = 'left' | 'disconnected' | 'kicked' | 'room-closed';
+
+/** Every {@link LeaveReason}, in wire order. */
+export const LEAVE_REASONS: readonly LeaveReason[] = Object.freeze([
+  'left',
+  'disconnected',
+  'kicked',
+  'room-closed',
+]);
+
+/** Every {@link Visibility}. */
+export const VISIBILITIES: readonly Visibility[] = Object.freeze(['public', 'private']);
+
+/** Options of a room to create. */
+export interface RoomOptions {
+  /** Display name, 1..`MAX_ROOM_NAME_LENGTH`, no control characters. */
+  name: string;
+  /** Maximum members, `MIN_ROOM_CAPACITY`..`MAX_ROOM_CAPACITY`. */
+  capacity: number;
+  /** Whether the room is listed. */
+  visibility: Visibility;
+  /** Optional password, 1..`MAX_PASSWORD_LENGTH`. Never sent back by the lobby. */
+  password?: string;
+  /** Optional initial metadata. */
+  metadata?: Metadata;
+}
+
+/** A filter on public rooms. */
+export interface RoomFilter {
+  /** Rooms whose metadata has every one of these entries (strict equality). */
+  metadata?: Metadata;
+  /** Only rooms with at least one free slot. */
+  hasFreeSlots?: boolean;
+}
+
+/** A WebRTC session description (offer or answer). */
+export interface DescriptionSignal {
+  /** Discriminant. */
+  kind: 'description';
+  /** Offer or answer. */
+  sdpType: 'offer' | 'answer';
+  /** The SDP, at most `MAX_SDP_LENGTH`. */
+  sdp: string;
+}
+
+/** A trickled ICE candidate. */
+export interface CandidateSignal {
+  /** Discriminant. */
+  kind: 'candidate';
+  /** The candidate line (may be empty), at most `MAX_CANDIDATE_LENGTH`. */
+  candidate: string;
+  /** Media stream id, at most `MAX_SDP_MID_LENGTH`. */
+  sdpMid?: string;
+  /** Media line index, 0..65535. */
+  sdpMLineIndex?: number;
+}
+
+/** The end of trickled candidates. */
+export interface EndOfCandidatesSignal {
+  /** Discriminant. */
+  kind: 'end-of-candidates';
+}
+
+/** A WebRTC signaling payload relayed between two members of a room. */
+export type Signal = DescriptionSignal | CandidateSignal | EndOfCandidatesSignal;
+
+/** An ICE server, as in the W3C `RTCIceServer`. */
+export interface IceServer {
+  /** One URL or a list of URLs (`stun:`, `stuns:`, `turn:`, `turns:`). */
+  urls: string | string[];
+  /** TURN username. */
+  username?: string;
+  /** TURN credential. */
+  credential?: string;
+}
+
+/** The lobby's limits a client needs to know, announced in `welcome`. All are non-negative integers. */
+export interface LobbyLimits {
+  /** Largest relay payload (after the relay header), in bytes. */
+  maxRelayPayloadBytes: number;
+  /** Largest control frame the client may send, in bytes (at most `MAX_CONTROL_FRAME_BYTES`). */
+  maxControlFrameBytes: number;
+  /** Frames (control and relay) per second the client may send, sustained. */
+  maxMessagesPerSecond: number;
+  /** Bytes per second the client may send, sustained. */
+  maxBytesPerSecond: number;
+  /** How often the client should send a frame (a `ping` if idle), in milliseconds. */
+  heartbeatIntervalMs: number;
+  /** The lobby closes a connection silent for this long (close 4007), in milliseconds. */
+  idleTimeoutMs: number;
+  /** How long a dropped player may resume with the session token, in milliseconds. */
+  resumeGraceMs: number;
+}
+
+/** A room, as seen by one of its members. */
+export interface RoomInfo {
+  /** Room id. */
+  id: string;
+  /** Join code (share it to invite). */
+  code: string;
+  /** Display name. */
+  name: string;
+  /** Maximum members. */
+  capacity: number;
+  /** Listed or not. */
+  visibility: Visibility;
+  /** Current metadata (possibly empty). */
+  metadata: Metadata;
+  /** Player id of the host. */
+  hostId: string;
+}
+
+/** Another member of your room. */
+export interface Member {
+  /** Player id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** The member's per-room relay index (source index of its relay frames). */
+  peerIndex: number;
+  /** Optional member metadata (set by the lobby, e.g. from the authenticate hook). */
+  metadata?: Metadata;
+  /** Whether this member is the host. */
+  isHost: boolean;
+  /**
+   * A random nonce the lobby issued for the pair (you, this member); the
+   * member receives the same value for the pair. Used to validate a direct link.
+   */
+  pairNonce: string;
+}
+
+/** A public room in a listing. Never carries the password or the join code. */
+export interface RoomSummary {
+  /** Room id (join with `room:join { roomId }`). */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** Current member count. */
+  members: number;
+  /** Maximum members. */
+  capacity: number;
+  /** Whether joining needs a password. */
+  hasPassword: boolean;
+  /** Current metadata (possibly empty). */
+  metadata: Metadata;
+}
+
+// ---------------------------------------------------------------- client → lobby
+
+/** First message of a connection. Answered by `welcome` (or `error` + close). */
+export interface HelloMessage {
+  type: 'hello';
+  /** Correlates the answer. */
+  requestId: number;
+  /** The client's lobby protocol version. */
+  protocolVersion: number;
+  /** Desired display name. */
+  name?: string;
+  /** Opaque credentials for the lobby's authenticate hook. */
+  auth?: string;
+  /** Session token from a previous `welcome`, to resume that player. */
+  resumeToken?: string;
+}
+
+/** Create a room and join it. */
+export interface RoomCreateMessage extends RoomOptions {
+  type: 'room:create';
+  /** Correlates the answer. */
+  requestId: number;
+}
+
+/** List public rooms. */
+export interface RoomListMessage {
+  type: 'room:list';
+  /** Correlates the answer. */
+  requestId: number;
+  /** Optional filter. */
+  filter?: RoomFilter;
+  /** Most rooms to return, 1..`MAX_ROOMS_LISTED` (default: the lobby's choice, at most that). */
+  limit?: number;
+}
+
+/** Join a room by id or by code (exactly one of the two). */
+export type RoomJoinMessage = {
+  type: 'room:join';
+  /** Correlates the answer. */
+  requestId: number;
+  /** The room's password, if it has one. */
+  password?: string;
+} & ({ roomId: string; code?: undefined } | { code: string; roomId?: undefined });
+
+/** Join the best matching public room, or create one with `create` if none matches. */
+export interface RoomQuickJoinMessage {
+  type: 'room:quick-join';
+  /** Correlates the answer. */
+  requestId: number;
+  /** Which rooms qualify (rooms with a password never do; full rooms never do). */
+  filter?: RoomFilter;
+  /** Room to create when none matches; without it the answer is `error` `NoMatchingRoom`. */
+  create?: RoomOptions;
+}
+
+/** Leave the current room. */
+export interface RoomLeaveMessage {
+  type: 'room:leave';
+  /** Correlates the answer. */
+  requestId: number;
+}
+
+/** Replace the room's metadata (host only). */
+export interface RoomSetMetadataMessage {
+  type: 'room:set-metadata';
+  /** Correlates the answer. */
+  requestId: number;
+  /** The new metadata (replaces the old map). */
+  metadata: Metadata;
+}
+
+/** Send a WebRTC signal to another member of the room. There is no `from`: the lobby stamps it. */
+export interface ClientSignalMessage {
+  type: 'signal';
+  /** Correlates an `error` answer (no answer on success). */
+  requestId: number;
+  /** Recipient player id. */
+  to: string;
+  /** The signal. */
+  signal: Signal;
+}
+
+/** Heartbeat / RTT probe. */
+export interface PingMessage {
+  type: 'ping';
+  /** Correlates the answer. */
+  requestId: number;
+  /** Any finite number (typically the client's clock in ms), echoed in `pong`. */
+  t: number;
+}
+
+/** Every message a client sends to the lobby. */
+export type ClientMessage =
+  | HelloMessage
+  | RoomCreateMessage
+  | RoomListMessage
+  | RoomJoinMessage
+  | RoomQuickJoinMessage
+  | RoomLeaveMessage
+  | RoomSetMetadataMessage
+  | ClientSignalMessage
+  | PingMessage;
+
+// ---------------------------------------------------------------- lobby → client
+
+/** Answer to `hello`. */
+export interface WelcomeMessage {
+  type: 'welcome';
+  /** The `hello`'s request id. */
+  requestId: number;
+  /** The protocol version the lobby speaks on this connection. */
+  protocolVersion: number;
+  /** Your player id. */
+  playerId: string;
+  /** Secret token (≥ 128 random bits) to resume this player after a disconnect (`hello.resumeToken`). */
+  sessionToken: string;
+  /** Whether this connection resumed an earlier session (a `room:joined` follows if still in a room). */
+  resumed: boolean;
+  /** ICE servers to use for direct links (may be empty). */
+  iceServers: IceServer[];
+  /** The lobby's limits. */
+  limits: LobbyLimits;
+}
+
+/** You are in a room. */
+export interface RoomJoinedMessage {
+  type: 'room:joined';
+  /** The request's id; absent when unsolicited (after a resume). */
+  requestId?: number;
+  /** The room. */
+  room: RoomInfo;
+  /** Your own per-room data. */
+  you: { peerIndex: number };
+  /** The other members (not you). */
+  members: Member[];
+}
+
+/** Answer to `room:list`. */
+export interface RoomListResultMessage {
+  type: 'room:list-result';
+  /** The request's id. */
+  requestId: number;
+  /** At most `MAX_ROOMS_LISTED` public rooms. */
+  rooms: RoomSummary[];
+}
+
+/** You are no longer in a room. */
+export interface RoomLeftMessage {
+  type: 'room:left';
+  /** The `room:leave` request's id; absent when not requested (kicked, room closed). */
+  requestId?: number;
+  /** Why. */
+  reason: LeaveReason;
+}
+
+/** A member joined your room. */
+export interface PresenceJoinMessage {
+  type: 'presence:join';
+  /** The newcomer (with the pair nonce for you and them). */
+  member: Member;
+}
+
+/** A member left your room. */
+export interface PresenceLeaveMessage {
+  type: 'presence:leave';
+  /** Who. */
+  playerId: string;
+  /** Why. */
+  reason: LeaveReason;
+}
+
+/** A member's connection to the lobby dropped; direct links may still work. */
+export interface PresenceReconnectingMessage {
+  type: 'presence:reconnecting';
+  /** Who. */
+  playerId: string;
+}
+
+/** A reconnecting member resumed (same id, same peer index). */
+export interface PresenceBackMessage {
+  type: 'presence:back';
+  /** Who. */
+  playerId: string;
+}
+
+/** The room has a new host. */
+export interface HostChangeMessage {
+  type: 'host:change';
+  /** The new host's player id. */
+  hostId: string;
+}
+
+/** The room's metadata changed. */
+export interface RoomMetadataMessage {
+  type: 'room:metadata';
+  /** The `room:set-metadata` request's id, only in the copy sent to the member who asked. */
+  requestId?: number;
+  /** The complete new metadata. */
+  metadata: Metadata;
+}
+
+/** A signal from another member, stamped by the lobby. */
+export interface ServerSignalMessage {
+  type: 'signal';
+  /** Sender's player id (set by the lobby, never by a client). */
+  from: string;
+  /** The signal. */
+  signal: Signal;
+}
+
+/** A request failed, or a connection-level problem. */
+export interface ErrorMessage {
+  type: 'error';
+  /** The failed request's id, when the error answers a request whose id could be read. */
+  requestId?: number;
+  /** A `LobbyErrorCode` value (unknown codes are possible from newer lobbies). */
+  code: number;
+  /** Human-readable text, at most `MAX_ERROR_MESSAGE_LENGTH`. */
+  message: string;
+}
+
+/** Answer to `ping`. */
+export interface PongMessage {
+  type: 'pong';
+  /** The `ping`'s request id. */
+  requestId: number;
+  /** The `ping`'s `t`, unchanged. */
+  t: number;
+}
+
+/** Every message the lobby sends to a client. */
+export type ServerMessage =
+  | WelcomeMessage
+  | RoomJoinedMessage
+  | RoomListResultMessage
+  | RoomLeftMessage
+  | PresenceJoinMessage
+  | PresenceLeaveMessage
+  | PresenceReconnectingMessage
+  | PresenceBackMessage
+  | HostChangeMessage
+  | RoomMetadataMessage
+  | ServerSignalMessage
+  | ErrorMessage
+  | PongMessage;

@@ -1,0 +1,19 @@
+/**
+ * Lobby protocol versioning.
+ *
+ * @module
+ */
+
+/**
+ * The lobby protocol version this build speaks, sent in `hello` and echoed in
+ * `welcome`. Bumped on any incompatible wire change.
+ */
+export const LOBBY_PROTOCOL_VERSION = 1;
+
+/** Every lobby protocol version this build can speak. */
+export const SUPPORTED_LOBBY_PROTOCOL_VERSIONS: readonly number[] = Object.freeze([LOBBY_PROTOCOL_VERSION]);
+
+/** True when this build speaks lobby protocol `version`. */
+export function isSupportedLobbyProtocolVersion(version: number): boolean {
+  return SUPPORTED_LOBBY_PROTOCOL_VERSIONS.includes(version);
+}
