@@ -166,6 +166,7 @@ export interface RoomSummary {
 
 /** First message of a connection. Answered by `welcome` (or `error` + close). */
 export interface HelloMessage {
+  /** Message type discriminator. */
   type: 'hello';
   /** Correlates the answer. */
   requestId: number;
@@ -181,6 +182,7 @@ export interface HelloMessage {
 
 /** Create a room and join it. */
 export interface RoomCreateMessage extends RoomOptions {
+  /** Message type discriminator. */
   type: 'room:create';
   /** Correlates the answer. */
   requestId: number;
@@ -188,6 +190,7 @@ export interface RoomCreateMessage extends RoomOptions {
 
 /** List public rooms. */
 export interface RoomListMessage {
+  /** Message type discriminator. */
   type: 'room:list';
   /** Correlates the answer. */
   requestId: number;
@@ -199,15 +202,30 @@ export interface RoomListMessage {
 
 /** Join a room by id or by code (exactly one of the two). */
 export type RoomJoinMessage = {
+  /** Message type discriminator. */
   type: 'room:join';
   /** Correlates the answer. */
   requestId: number;
   /** The room's password, if it has one. */
   password?: string;
-} & ({ roomId: string; code?: undefined } | { code: string; roomId?: undefined });
+} & (
+  | {
+      /** Id of the room to join. */
+      roomId: string;
+      /** Not used with `roomId`. */
+      code?: undefined;
+    }
+  | {
+      /** Short join code of the room to join. */
+      code: string;
+      /** Not used with `code`. */
+      roomId?: undefined;
+    }
+);
 
 /** Join the best matching public room, or create one with `create` if none matches. */
 export interface RoomQuickJoinMessage {
+  /** Message type discriminator. */
   type: 'room:quick-join';
   /** Correlates the answer. */
   requestId: number;
@@ -219,6 +237,7 @@ export interface RoomQuickJoinMessage {
 
 /** Leave the current room. */
 export interface RoomLeaveMessage {
+  /** Message type discriminator. */
   type: 'room:leave';
   /** Correlates the answer. */
   requestId: number;
@@ -226,6 +245,7 @@ export interface RoomLeaveMessage {
 
 /** Replace the room's metadata (host only). */
 export interface RoomSetMetadataMessage {
+  /** Message type discriminator. */
   type: 'room:set-metadata';
   /** Correlates the answer. */
   requestId: number;
@@ -235,6 +255,7 @@ export interface RoomSetMetadataMessage {
 
 /** Send a WebRTC signal to another member of the room. There is no `from`: the lobby stamps it. */
 export interface ClientSignalMessage {
+  /** Message type discriminator. */
   type: 'signal';
   /** Correlates an `error` answer (no answer on success). */
   requestId: number;
@@ -246,6 +267,7 @@ export interface ClientSignalMessage {
 
 /** Heartbeat / RTT probe. */
 export interface PingMessage {
+  /** Message type discriminator. */
   type: 'ping';
   /** Correlates the answer. */
   requestId: number;
@@ -269,6 +291,7 @@ export type ClientMessage =
 
 /** Answer to `hello`. */
 export interface WelcomeMessage {
+  /** Message type discriminator. */
   type: 'welcome';
   /** The `hello`'s request id. */
   requestId: number;
@@ -288,19 +311,24 @@ export interface WelcomeMessage {
 
 /** You are in a room. */
 export interface RoomJoinedMessage {
+  /** Message type discriminator. */
   type: 'room:joined';
   /** The request's id; absent when unsolicited (after a resume). */
   requestId?: number;
   /** The room. */
   room: RoomInfo;
   /** Your own per-room data. */
-  you: { peerIndex: number };
+  you: {
+    /** Your peer index in this room: others see it as the source of your relay frames. */
+    peerIndex: number;
+  };
   /** The other members (not you). */
   members: Member[];
 }
 
 /** Answer to `room:list`. */
 export interface RoomListResultMessage {
+  /** Message type discriminator. */
   type: 'room:list-result';
   /** The request's id. */
   requestId: number;
@@ -310,6 +338,7 @@ export interface RoomListResultMessage {
 
 /** You are no longer in a room. */
 export interface RoomLeftMessage {
+  /** Message type discriminator. */
   type: 'room:left';
   /** The `room:leave` request's id; absent when not requested (kicked, room closed). */
   requestId?: number;
@@ -319,6 +348,7 @@ export interface RoomLeftMessage {
 
 /** A member joined your room. */
 export interface PresenceJoinMessage {
+  /** Message type discriminator. */
   type: 'presence:join';
   /** The newcomer (with the pair nonce for you and them). */
   member: Member;
@@ -326,6 +356,7 @@ export interface PresenceJoinMessage {
 
 /** A member left your room. */
 export interface PresenceLeaveMessage {
+  /** Message type discriminator. */
   type: 'presence:leave';
   /** Who. */
   playerId: string;
@@ -335,6 +366,7 @@ export interface PresenceLeaveMessage {
 
 /** A member's connection to the lobby dropped; direct links may still work. */
 export interface PresenceReconnectingMessage {
+  /** Message type discriminator. */
   type: 'presence:reconnecting';
   /** Who. */
   playerId: string;
@@ -342,6 +374,7 @@ export interface PresenceReconnectingMessage {
 
 /** A reconnecting member resumed (same id, same peer index). */
 export interface PresenceBackMessage {
+  /** Message type discriminator. */
   type: 'presence:back';
   /** Who. */
   playerId: string;
@@ -349,6 +382,7 @@ export interface PresenceBackMessage {
 
 /** The room has a new host. */
 export interface HostChangeMessage {
+  /** Message type discriminator. */
   type: 'host:change';
   /** The new host's player id. */
   hostId: string;
@@ -356,6 +390,7 @@ export interface HostChangeMessage {
 
 /** The room's metadata changed. */
 export interface RoomMetadataMessage {
+  /** Message type discriminator. */
   type: 'room:metadata';
   /** The `room:set-metadata` request's id, only in the copy sent to the member who asked. */
   requestId?: number;
@@ -365,6 +400,7 @@ export interface RoomMetadataMessage {
 
 /** A signal from another member, stamped by the lobby. */
 export interface ServerSignalMessage {
+  /** Message type discriminator. */
   type: 'signal';
   /** Sender's player id (set by the lobby, never by a client). */
   from: string;
@@ -374,6 +410,7 @@ export interface ServerSignalMessage {
 
 /** A request failed, or a connection-level problem. */
 export interface ErrorMessage {
+  /** Message type discriminator. */
   type: 'error';
   /** The failed request's id, when the error answers a request whose id could be read. */
   requestId?: number;
@@ -385,6 +422,7 @@ export interface ErrorMessage {
 
 /** Answer to `ping`. */
 export interface PongMessage {
+  /** Message type discriminator. */
   type: 'pong';
   /** The `ping`'s request id. */
   requestId: number;

@@ -55,15 +55,25 @@ export type ResolvedSessionOptions = Required<SessionOptions>;
 
 /** Default values of {@link SessionOptions}. */
 export const SESSION_DEFAULTS = {
+  /** See {@link SessionOptions.maxDatagramSize}. */
   maxDatagramSize: 1200,
+  /** See {@link SessionOptions.fragmentSize}. */
   fragmentSize: 1024,
+  /** See {@link SessionOptions.maxMessageSize}. */
   maxMessageSize: 65536,
+  /** See {@link SessionOptions.reliableWindow}. */
   reliableWindow: 512,
+  /** See {@link SessionOptions.reliableWindowBytes}. */
   reliableWindowBytes: 262144,
+  /** See {@link SessionOptions.maxPendingReliableMessages}. */
   maxPendingReliableMessages: 16384,
+  /** See {@link SessionOptions.maxPendingReliableBytes}. */
   maxPendingReliableBytes: 4 * 1024 * 1024,
+  /** See {@link SessionOptions.initialRttMs}. */
   initialRttMs: 100,
+  /** See {@link SessionOptions.maxAckDelayMs}. */
   maxAckDelayMs: 25,
+  /** See {@link SessionOptions.maxProbeTimeoutMs}. */
   maxProbeTimeoutMs: 2000,
 } as const satisfies Omit<ResolvedSessionOptions, 'channels'>;
 

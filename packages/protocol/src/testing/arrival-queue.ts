@@ -1,7 +1,10 @@
 /** A datagram scheduled to arrive at `at` (ms); `order` breaks ties in send order. */
 export interface Arrival {
+  /** Arrival time, ms. */
   at: number;
+  /** Send order, to keep equal arrival times stable. */
   order: number;
+  /** The datagram (a private copy). */
   datagram: Uint8Array;
 }
 
@@ -9,6 +12,7 @@ export interface Arrival {
 export class ArrivalQueue {
   private readonly heap: Arrival[] = [];
 
+  /** Arrivals queued. */
   get size(): number {
     return this.heap.length;
   }
@@ -18,6 +22,7 @@ export class ArrivalQueue {
     return this.heap[0]?.at ?? Number.POSITIVE_INFINITY;
   }
 
+  /** Schedules an arrival. */
   push(arrival: Arrival): void {
     const heap = this.heap;
     heap.push(arrival);
@@ -30,6 +35,7 @@ export class ArrivalQueue {
     }
   }
 
+  /** Removes and returns the earliest arrival. */
   pop(): Arrival | undefined {
     const heap = this.heap;
     const top = heap[0];

@@ -25,11 +25,17 @@ export interface PathConditions {
 
 /** What a {@link SimulatedPath} did so far. */
 export interface SimulatedPathStats {
+  /** Datagrams handed to `send`. */
   sent: number;
+  /** Datagrams that came out of `deliver` (duplicates count twice). */
   delivered: number;
+  /** Datagrams dropped (random loss, a down path, or a full bandwidth queue). */
   lost: number;
+  /** Datagrams sent twice. */
   duplicated: number;
+  /** Datagrams held back to be overtaken. */
   reordered: number;
+  /** Bytes delivered. */
   bytesDelivered: number;
 }
 

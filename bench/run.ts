@@ -1,0 +1,57 @@
+/**
+ * `npm run bench [-- --quick] [-- --filter name]`: runs every benchmark suite
+ * (`packages/<pkg>/bench/*.bench.ts` and `bench/*.bench.ts`) in one process
+ * and prints Markdown tables whose ratio column compares each contender with
+ * the baseline measured in the same run. A full run also writes
+ * bench/RESULTS.md. `--quick` only proves the suites still run (used in CI).
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BenchSuite, renderTable } from './harness.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.argv.includes('--quick');
+const filterIndex = process.argv.indexOf('--filter');
+const filter = filterIndex > 0 ? process.argv[filterIndex + 1] : undefined;
+
+function suiteFiles(): string[] {
+  const files: string[] = [];
+  const packages = join(root, 'packages');
+  for (const pkg of readdirSync(packages)) {
+    const dir = join(packages, pkg, 'bench');
+    try {
+      for (const file of readdirSync(dir)) if (file.endsWith('.bench.ts')) files.push(join(dir, file));
+    } catch {
+      // A package without benchmarks.
+    }
+  }
+  for (const file of readdirSync(join(root, 'bench'))) {
+    if (file.endsWith('.bench.ts')) files.push(join(root, 'bench', file));
+  }
+  return files.filter((file) => filter === undefined || file.includes(filter)).sort();
+}
+
+const header = [
+  `# Handoff benchmarks${quick ? ' (quick run: numbers are not meaningful)' : ''}`,
+  '',
+  `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${platform()} ${arch()} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+  '',
+  'Each table measures its contenders side by side in one run; compare the ratio column, not absolute numbers.',
+];
+const sections: string[] = [header.join('\n')];
+console.log(`${sections[0]}\n`);
+for (const file of suiteFiles()) {
+  const started = performance.now();
+  const suite = (await import(pathToFileURL(file).href)) as { default: BenchSuite };
+  const tables = await suite.default({ quick });
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  const section = [`## ${relative(root, file)} (${took} s)`, ...tables.map(renderTable)].join('\n\n');
+  sections.push(section);
+  console.log(`${section}\n`);
+}
+if (!quick && filter === undefined) {
+  writeFileSync(join(root, 'bench', 'RESULTS.md'), `${sections.join('\n\n')}\n`);
+  console.log('Wrote bench/RESULTS.md');
+}
