@@ -1,4 +1,5 @@
-export { Session, type SessionHandlers } from './session.js';
+export type { SessionHandlers } from './delivery-queue.js';
+export { Session } from './session.js';
 export {
   type ChannelDefinition,
   type ChannelKind,

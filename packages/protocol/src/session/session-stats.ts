@@ -1,3 +1,5 @@
+import type { RttEstimator } from './rtt-estimator.js';
+
 /** A snapshot of a session's counters and estimates, see {@link Session.stats}. */
 export interface SessionStats {
   /** Smoothed round-trip time, ms (the initial guess until the first sample). */
@@ -70,4 +72,37 @@ export class SessionCounters {
   packetOutcome(lost: boolean): void {
     this.lossRate += ((lost ? 1 : 0) - this.lossRate) / 16;
   }
+}
+
+/** Figures of a {@link SessionStats} that live outside the counters. */
+export type QueueFigures = Pick<
+  SessionStats,
+  'pendingReliableMessages' | 'pendingReliableBytes' | 'packetsInFlight' | 'receiveBufferedBytes'
+>;
+
+/** Assembles a {@link SessionStats} snapshot. */
+export function buildStats(c: SessionCounters, rtt: RttEstimator, queues: QueueFigures): SessionStats {
+  return {
+    rttMs: rtt.smoothed,
+    rttVarianceMs: rtt.variance,
+    minRttMs: rtt.samples > 0 ? rtt.min : 0,
+    maxRttMs: rtt.max,
+    latestRttMs: rtt.latest,
+    jitterMs: rtt.jitter,
+    rttSamples: rtt.samples,
+    lossRate: c.lossRate,
+    packetsSent: c.packetsSent,
+    packetsReceived: c.packetsReceived,
+    bytesSent: c.bytesSent,
+    bytesReceived: c.bytesReceived,
+    packetsAcked: c.packetsAcked,
+    packetsLost: c.packetsLost,
+    messagesSent: c.messagesSent,
+    messagesReceived: c.messagesReceived,
+    retransmissions: c.retransmissions,
+    duplicatePackets: c.duplicatePackets,
+    staleMessagesDropped: c.staleMessagesDropped,
+    datagramsRejected: c.datagramsRejected,
+    ...queues,
+  };
 }

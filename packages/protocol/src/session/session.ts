@@ -2,15 +2,17 @@ import {
   type HandoffError,
   MalformedInputError,
   MessageTooLargeError,
-  ReceiveWindowExceededError,
   SendQueueFullError,
   UnknownChannelError,
 } from '../errors.js';
+import { isReliableKind, KIND_CODES, Kind } from './channel-kinds.js';
+import { ChannelReceivers } from './channel-receivers.js';
+import { DatagramBatch, type DatagramSink } from './datagram-batch.js';
 import { ChannelClass, DatagramParser } from './datagram-parser.js';
 import { DatagramWriter } from './datagram-writer.js';
+import { DeliveryQueue, type SessionHandlers } from './delivery-queue.js';
 import { ReceiveTracker } from './receive-tracker.js';
 import type { OutgoingMessage, ReliablePiece } from './reliable-piece.js';
-import { BUFFERED_ITEM_OVERHEAD, FrameVerdict, ReliableReceiver } from './reliable-receiver.js';
 import { ReliableSender } from './reliable-sender.js';
 import { RttEstimator } from './rtt-estimator.js';
 import { SentPacket, SentPackets } from './sent-packets.js';
@@ -19,7 +21,7 @@ import {
   resolveSessionOptions,
   type SessionOptions,
 } from './session-options.js';
-import { SessionCounters, type SessionStats } from './session-stats.js';
+import { buildStats, SessionCounters, type SessionStats } from './session-stats.js';
 import {
   ACK_DELAY_UNIT_MS,
   FLAG_ACK,
@@ -28,32 +30,8 @@ import {
   MAX_HEADER_BYTES,
   NACK_BYTES_SHIFT,
   SESSION_VERSION,
-  varintSize,
 } from './wire-format.js';
 
-/** Receives what a {@link Session} delivers. Exceptions thrown here propagate out of `receive` after the datagram is fully applied. */
-export interface SessionHandlers {
-  /**
-   * A message arrived on channel index `channel`. `payload` may view the
-   * received datagram's buffer: copy it if you reuse datagram buffers.
-   */
-  message(channel: number, payload: Uint8Array): void;
-  /** A message sent with a `token` was acknowledged by the peer (unreliable: its packet was acked). */
-  delivered?(channel: number, token: number): void;
-}
-
-const KIND_RELIABLE_ORDERED = 0;
-const KIND_RELIABLE_UNORDERED = 1;
-const KIND_SEQUENCED = 2;
-const KIND_UNRELIABLE = 3;
-const KIND_CODES = {
-  'reliable-ordered': KIND_RELIABLE_ORDERED,
-  'reliable-unordered': KIND_RELIABLE_UNORDERED,
-  'unreliable-sequenced': KIND_SEQUENCED,
-  unreliable: KIND_UNRELIABLE,
-} as const;
-/** A changed cumulative channel ack is repeated in this many datagrams (it is only a backup for packet acks). */
-const CHANNEL_ACK_REPEATS = 3;
 /** Datagrams of old content a probe timeout sends again. */
 const PROBE_PACKETS = 2;
 /** Loss detection never uses a delay shorter than this, ms (timer granularity). */
@@ -77,17 +55,14 @@ const GRANULARITY_MS = 1;
  * path.onmessage = (datagram) => session.receive(datagram, performance.now());
  * ```
  */
-export class Session {
+export class Session implements DatagramSink {
   /** The options in force, with defaults filled in. */
   readonly options: ResolvedSessionOptions;
   private readonly handlers: SessionHandlers;
   private readonly kinds: Uint8Array;
   private readonly names = new Map<string, number>();
   private readonly senders: (ReliableSender | undefined)[] = [];
-  private readonly receivers: (ReliableReceiver | undefined)[] = [];
-  private readonly receiveCaps: number[] = [];
-  private readonly channelAckRepeats: Uint8Array;
-  private readonly sequencedLast: Float64Array;
+  private readonly channels: ChannelReceivers;
   private readonly parser: DatagramParser;
   private readonly received = new ReceiveTracker();
   private readonly sent: SentPackets;
@@ -105,64 +80,35 @@ export class Session {
   private lastAckElicitingSentAt = 0;
   private lossTime = Number.POSITIVE_INFINITY;
   private newReliableChannelCursor = 0;
-  private deliveryChannels: number[] = [];
-  private deliveryPayloads: Uint8Array[] = [];
-  private deliveredChannels: number[] = [];
-  private deliveredTokens: number[] = [];
-  private readonly deliverTo: ((payload: Uint8Array) => void)[] = [];
+  private readonly deliveries = new DeliveryQueue();
 
   constructor(options: SessionOptions, handlers: SessionHandlers) {
     this.options = resolveSessionOptions(options);
     this.handlers = handlers;
     const { channels } = this.options;
-    this.kinds = new Uint8Array(channels.length);
-    this.channelAckRepeats = new Uint8Array(channels.length);
-    this.sequencedLast = new Float64Array(channels.length).fill(-1);
+    this.kinds = Uint8Array.from(channels, (channel) => KIND_CODES[channel.kind]);
     this.rtt = new RttEstimator(this.options.initialRttMs);
     this.sent = new SentPackets({
       acked: (packet) => this.onPacketAcked(packet),
       lost: (packet) => this.onPacketLost(packet),
     });
     const window = { messages: this.options.reliableWindow, bytes: this.options.reliableWindowBytes };
-    const maxFragments = Math.ceil(this.options.maxMessageSize / 16);
-    const classes: number[] = [];
-    channels.forEach((channel, index) => {
-      const kind = KIND_CODES[channel.kind];
-      this.kinds[index] = kind;
-      this.names.set(channel.name, index);
-      const reliable = kind === KIND_RELIABLE_ORDERED || kind === KIND_RELIABLE_UNORDERED;
-      classes.push(reliable ? ChannelClass.Reliable : ChannelClass.Unreliable);
-      this.deliverTo.push((payload) => {
-        this.deliveryChannels.push(index);
-        this.deliveryPayloads.push(payload);
-      });
-      if (!reliable) {
-        this.senders.push(undefined);
-        this.receivers.push(undefined);
-        this.receiveCaps.push(0);
-        return;
-      }
+    this.kinds.forEach((kind, index) => {
+      this.names.set(channels[index]!.name, index);
       this.senders.push(
-        new ReliableSender(index, window, this.options.fragmentSize, (message) =>
-          this.onMessageAcked(message),
-        ),
-      );
-      this.receivers.push(
-        new ReliableReceiver(
-          kind === KIND_RELIABLE_ORDERED,
-          this.options.reliableWindow,
-          maxFragments,
-          this.options.maxMessageSize,
-        ),
-      );
-      // Receivers charge per-item overhead the sender does not count: allow for it.
-      this.receiveCaps.push(
-        2 * this.options.reliableWindowBytes +
-          this.options.reliableWindow * 2 * BUFFERED_ITEM_OVERHEAD +
-          this.options.maxDatagramSize,
+        isReliableKind(kind)
+          ? new ReliableSender(index, window, this.options.fragmentSize, (message) =>
+              this.onMessageAcked(message),
+            )
+          : undefined,
       );
     });
-    this.parser = new DatagramParser(classes);
+    this.channels = new ChannelReceivers(this.kinds, this.options, this.deliveries);
+    this.parser = new DatagramParser(
+      Array.from(this.kinds, (kind) =>
+        isReliableKind(kind) ? ChannelClass.Reliable : ChannelClass.Unreliable,
+      ),
+    );
     this.writer = new DatagramWriter(this.options.maxDatagramSize);
     this.maxUnreliablePayload = this.options.maxDatagramSize - MAX_HEADER_BYTES - 1 - 3;
   }
@@ -187,7 +133,7 @@ export class Session {
     const index = typeof channel === 'number' ? channel : this.channelIndex(channel);
     const kind = this.kinds[index];
     if (kind === undefined) throw new UnknownChannelError(`channel index ${index} is not declared`);
-    if (kind === KIND_SEQUENCED || kind === KIND_UNRELIABLE) {
+    if (kind === Kind.Sequenced || kind === Kind.Unreliable) {
       if (payload.length > this.maxUnreliablePayload) {
         throw new MessageTooLargeError(
           `unreliable message of ${payload.length} bytes does not fit one datagram (at most ${this.maxUnreliablePayload}); use a reliable channel`,
@@ -245,7 +191,7 @@ export class Session {
       this.counters.duplicatePackets++;
       return undefined;
     }
-    const rejection = this.checkReliableFrames();
+    const rejection = this.channels.check(parser);
     if (rejection !== undefined) {
       this.counters.datagramsRejected++;
       return rejection;
@@ -256,7 +202,7 @@ export class Session {
     this.counters.bytesReceived += datagram.length;
     if (parser.hasAck) this.applyAck(now, datagram);
     for (let i = 0; i < parser.frameCount; i++) this.applyFrame(i, datagram, sequence);
-    this.flushDeliveries();
+    this.deliveries.flush(this.handlers, this.counters);
     return undefined;
   }
 
@@ -273,11 +219,7 @@ export class Session {
     this.writeResends(builder);
     this.writeUnreliable(builder);
     this.writeNewReliable(builder);
-    if (this.pingPending && !builder.ackEliciting) {
-      builder.reserve(1);
-      builder.writer().u8(FrameType.Ping << 5);
-      builder.ackEliciting = true;
-    }
+    if (this.pingPending && !builder.ackEliciting) builder.writePing();
     this.pingPending = false;
     if (builder.count === 0 && this.received.ackPending) builder.reserve(0);
     return builder.finish();
@@ -309,34 +251,12 @@ export class Session {
   /** Current counters and estimates. */
   stats(): SessionStats {
     const { messages, bytes } = this.pending();
-    const c = this.counters;
-    const rtt = this.rtt;
-    return {
-      rttMs: rtt.smoothed,
-      rttVarianceMs: rtt.variance,
-      minRttMs: rtt.samples > 0 ? rtt.min : 0,
-      maxRttMs: rtt.max,
-      latestRttMs: rtt.latest,
-      jitterMs: rtt.jitter,
-      rttSamples: rtt.samples,
-      lossRate: c.lossRate,
-      packetsSent: c.packetsSent,
-      packetsReceived: c.packetsReceived,
-      bytesSent: c.bytesSent,
-      bytesReceived: c.bytesReceived,
-      packetsAcked: c.packetsAcked,
-      packetsLost: c.packetsLost,
-      messagesSent: c.messagesSent,
-      messagesReceived: c.messagesReceived,
-      retransmissions: c.retransmissions,
-      duplicatePackets: c.duplicatePackets,
-      staleMessagesDropped: c.staleMessagesDropped,
-      datagramsRejected: c.datagramsRejected,
+    return buildStats(this.counters, this.rtt, {
       pendingReliableMessages: messages,
       pendingReliableBytes: bytes,
       packetsInFlight: this.sent.inFlight,
-      receiveBufferedBytes: this.receivers.reduce((sum, receiver) => sum + (receiver?.bufferedBytes ?? 0), 0),
-    };
+      receiveBufferedBytes: this.channels.bufferedBytes,
+    });
   }
 
   /** True when no reliable message is queued or unacknowledged and no unreliable message waits. */
@@ -345,41 +265,6 @@ export class Session {
   }
 
   // ---- receive side -------------------------------------------------------
-
-  private checkReliableFrames(): HandoffError | undefined {
-    const p = this.parser;
-    let charges: Float64Array | undefined;
-    for (let i = 0; i < p.frameCount; i++) {
-      const type = p.types[i]!;
-      if (type !== FrameType.Reliable && type !== FrameType.Fragment) continue;
-      const channel = p.channels[i]!;
-      const receiver = this.receivers[channel]!;
-      const id = receiver.unwrap(p.ids[i]!);
-      const verdict = receiver.check(id, p.indexes[i]!, p.counts[i]!);
-      if (verdict === FrameVerdict.Malformed) {
-        return new MalformedInputError(
-          `fragment ${p.indexes[i]}/${p.counts[i]} inconsistent with message ${id}`,
-        );
-      }
-      if (verdict === FrameVerdict.OutOfWindow) {
-        return new ReceiveWindowExceededError(
-          `message ${id} on channel ${channel} is beyond the receive window`,
-        );
-      }
-      if (verdict === FrameVerdict.Accept) {
-        charges ??= new Float64Array(this.receivers.length);
-        charges[channel] = charges[channel]! + receiver.charge(id, p.counts[i]!, p.lengths[i]!);
-      }
-    }
-    if (charges === undefined) return undefined;
-    for (let channel = 0; channel < charges.length; channel++) {
-      const charge = charges[channel]!;
-      if (charge > 0 && this.receivers[channel]!.bufferedBytes + charge > this.receiveCaps[channel]!) {
-        return new ReceiveWindowExceededError(`channel ${channel} receive buffer would exceed its limit`);
-      }
-    }
-    return undefined;
-  }
 
   private applyAck(now: number, datagram: Uint8Array): void {
     const p = this.parser;
@@ -394,72 +279,8 @@ export class Session {
   private applyFrame(i: number, datagram: Uint8Array, sequence: number): void {
     const p = this.parser;
     const type = p.types[i]!;
-    const channel = p.channels[i]!;
-    if (type === FrameType.Unreliable) {
-      if (this.kinds[channel] === KIND_SEQUENCED) {
-        // The packet sequence orders sequenced messages: newest wins, stale ones are dropped.
-        if (sequence < this.sequencedLast[channel]!) {
-          this.counters.staleMessagesDropped++;
-          return;
-        }
-        this.sequencedLast[channel] = sequence;
-      }
-      this.deliveryChannels.push(channel);
-      this.deliveryPayloads.push(datagram.subarray(p.starts[i]!, p.starts[i]! + p.lengths[i]!));
-      return;
-    }
-    if (type === FrameType.ChannelAck) {
-      this.senders[channel]!.cumulativeAck(p.ids[i]!);
-      return;
-    }
-    if (type === FrameType.Ping) return;
-    const receiver = this.receivers[channel]!;
-    const before = receiver.base;
-    const start = p.starts[i]!;
-    receiver.accept(
-      receiver.unwrap(p.ids[i]!),
-      p.indexes[i]!,
-      p.counts[i]!,
-      datagram.subarray(start, start + p.lengths[i]!),
-      this.deliverTo[channel]!,
-    );
-    if (receiver.base !== before) this.channelAckRepeats[channel] = CHANNEL_ACK_REPEATS;
-  }
-
-  private flushDeliveries(): void {
-    if (this.deliveryChannels.length === 0 && this.deliveredChannels.length === 0) return;
-    // Swap the lists first so a handler that re-enters the session cannot disturb this loop.
-    const channels = this.deliveryChannels;
-    const payloads = this.deliveryPayloads;
-    const ackedChannels = this.deliveredChannels;
-    const ackedTokens = this.deliveredTokens;
-    this.deliveryChannels = [];
-    this.deliveryPayloads = [];
-    this.deliveredChannels = [];
-    this.deliveredTokens = [];
-    this.counters.messagesReceived += channels.length;
-    let failure: unknown;
-    let failed = false;
-    for (let i = 0; i < channels.length; i++) {
-      try {
-        this.handlers.message(channels[i]!, payloads[i]!);
-      } catch (error) {
-        if (!failed) failure = error;
-        failed = true;
-      }
-    }
-    const delivered = this.handlers.delivered;
-    if (delivered !== undefined) {
-      for (let i = 0; i < ackedChannels.length; i++) {
-        try {
-          delivered(ackedChannels[i]!, ackedTokens[i]!);
-        } catch (error) {
-          if (!failed) failure = error;
-          failed = true;
-        }
-      }
-    }
-    if (failed) throw failure;
+    if (type === FrameType.ChannelAck) this.senders[p.channels[i]!]!.cumulativeAck(p.ids[i]!);
+    else if (type !== FrameType.Ping) this.channels.apply(p, i, datagram, sequence, this.counters);
   }
 
   // ---- acknowledgement and loss -----------------------------------------
@@ -470,10 +291,7 @@ export class Session {
     this.ptoCount = 0;
     for (const piece of packet.pieces) this.senders[piece.message.channel]!.pieceAcked(piece);
     const tokens = packet.tokens;
-    for (let i = 0; i < tokens.length; i += 2) {
-      this.deliveredChannels.push(tokens[i]!);
-      this.deliveredTokens.push(tokens[i + 1]!);
-    }
+    for (let i = 0; i < tokens.length; i += 2) this.deliveries.pushDelivered(tokens[i]!, tokens[i + 1]!);
   }
 
   private onPacketLost(packet: SentPacket): void {
@@ -484,10 +302,7 @@ export class Session {
   }
 
   private onMessageAcked(message: OutgoingMessage): void {
-    if (message.token >= 0) {
-      this.deliveredChannels.push(message.channel);
-      this.deliveredTokens.push(message.token);
-    }
+    if (message.token >= 0) this.deliveries.pushDelivered(message.channel, message.token);
   }
 
   private queueResend(piece: ReliablePiece): void {
@@ -532,15 +347,9 @@ export class Session {
   // ---- send side ----------------------------------------------------------
 
   private writeChannelAcks(batch: DatagramBatch): void {
-    for (let channel = 0; channel < this.channelAckRepeats.length; channel++) {
-      if (this.channelAckRepeats[channel] === 0) continue;
-      // Channel acks only ride on datagrams that go out anyway.
-      if (!this.received.ackPending && !this.hasOutgoing()) return;
-      this.channelAckRepeats[channel]!--;
-      batch.reserve(3);
-      const writer = batch.writer();
-      writer.u8((FrameType.ChannelAck << 5) | channel);
-      writer.u16(this.receivers[channel]!.base & 0xffff);
+    // Channel acks only ride on datagrams that go out anyway.
+    if (this.channels.channelAcksDue && (this.received.ackPending || this.hasOutgoing())) {
+      this.channels.writeChannelAcks(batch);
     }
   }
 
@@ -565,7 +374,7 @@ export class Session {
     for (const piece of queue) {
       piece.queued = false;
       if (piece.acked) continue;
-      this.writePiece(batch, piece);
+      batch.writePiece(piece);
       this.counters.retransmissions++;
     }
   }
@@ -579,29 +388,9 @@ export class Session {
       if (sender === undefined) continue;
       for (let piece = sender.peekSendable(); piece !== undefined; piece = sender.peekSendable()) {
         sender.takeSendable();
-        this.writePiece(batch, piece);
+        batch.writePiece(piece);
       }
     }
-  }
-
-  private writePiece(batch: DatagramBatch, piece: ReliablePiece): void {
-    const length = piece.payload.length;
-    const fragmented = piece.count > 1;
-    const size =
-      3 + (fragmented ? varintSize(piece.index) + varintSize(piece.count) : 0) + varintSize(length) + length;
-    batch.reserve(size);
-    const writer = batch.writer();
-    writer.u8(((fragmented ? FrameType.Fragment : FrameType.Reliable) << 5) | piece.message.channel);
-    writer.u16(piece.message.id & 0xffff);
-    if (fragmented) {
-      writer.varint(piece.index);
-      writer.varint(piece.count);
-    }
-    writer.varint(length);
-    writer.raw(piece.payload);
-    piece.lastPacket = batch.sequence;
-    batch.pieces.push(piece);
-    batch.ackEliciting = true;
   }
 
   private writeUnreliable(batch: DatagramBatch): void {
@@ -612,16 +401,7 @@ export class Session {
     this.unreliableChannels = [];
     this.unreliablePayloads = [];
     this.unreliableTokens = [];
-    for (let i = 0; i < channels.length; i++) {
-      const payload = payloads[i]!;
-      batch.reserve(1 + varintSize(payload.length) + payload.length);
-      const writer = batch.writer();
-      writer.u8((FrameType.Unreliable << 5) | channels[i]!);
-      writer.varint(payload.length);
-      writer.raw(payload);
-      batch.ackEliciting = true;
-      if (tokens[i]! >= 0) batch.tokens.push(channels[i]!, tokens[i]!);
-    }
+    for (let i = 0; i < channels.length; i++) batch.writeUnreliable(channels[i]!, payloads[i]!, tokens[i]!);
   }
 
   private pending(): { messages: number; bytes: number } {
@@ -635,7 +415,7 @@ export class Session {
     return { messages, bytes };
   }
 
-  /** @internal Used by {@link DatagramBatch} to open a datagram. */
+  /** @internal Opens a datagram for {@link DatagramBatch}: allocates its sequence, writes the header and ack block. */
   openDatagram(now: number): { writer: DatagramWriter; sequence: number } {
     const writer = this.writer;
     writer.open();
@@ -659,58 +439,12 @@ export class Session {
     return { writer, sequence };
   }
 
-  /** @internal Used by {@link DatagramBatch} when a datagram is complete. */
+  /** @internal Registers a datagram {@link DatagramBatch} finished. */
   closeDatagram(batch: DatagramBatch, bytes: Uint8Array, now: number): void {
     this.counters.packetsSent++;
     this.counters.bytesSent += bytes.length;
     if (!batch.ackEliciting) return;
     this.sent.add(new SentPacket(batch.sequence, now, bytes.length, batch.pieces, batch.tokens));
     this.lastAckElicitingSentAt = now;
-  }
-}
-
-/** Collects the datagrams of one {@link Session.poll}, opening a new one whenever a frame does not fit. */
-class DatagramBatch {
-  readonly out: Uint8Array[] = [];
-  count = 0;
-  sequence = -1;
-  ackEliciting = false;
-  pieces: ReliablePiece[] = [];
-  tokens: number[] = [];
-  private current: DatagramWriter | undefined;
-
-  constructor(
-    private readonly session: Session,
-    private readonly now: number,
-  ) {}
-
-  /** Makes sure `size` bytes fit in the current datagram, starting a new one if needed. */
-  reserve(size: number): void {
-    if (this.current !== undefined && this.current.remaining >= size) return;
-    this.close();
-    const { writer, sequence } = this.session.openDatagram(this.now);
-    this.current = writer;
-    this.sequence = sequence;
-    this.count++;
-  }
-
-  writer(): DatagramWriter {
-    return this.current!;
-  }
-
-  finish(): Uint8Array[] {
-    this.close();
-    return this.out;
-  }
-
-  private close(): void {
-    if (this.current === undefined) return;
-    const bytes = this.current.finish();
-    this.out.push(bytes);
-    this.session.closeDatagram(this, bytes, this.now);
-    this.current = undefined;
-    this.ackEliciting = false;
-    this.pieces = [];
-    this.tokens = [];
   }
 }

@@ -1,0 +1,71 @@
+import type { SessionCounters } from './session-stats.js';
+
+/** Receives what a session delivers. Exceptions thrown here propagate out of `receive` after the datagram is fully applied. */
+export interface SessionHandlers {
+  /**
+   * A message arrived on channel index `channel`. `payload` may view the
+   * received datagram's buffer: copy it if you reuse datagram buffers.
+   */
+  message(channel: number, payload: Uint8Array): void;
+  /** A message sent with a `token` was acknowledged by the peer (unreliable: its packet was acked). */
+  delivered?(channel: number, token: number): void;
+}
+
+/**
+ * Collects deliveries while a datagram is applied and hands them to the
+ * handlers only once the session's state is consistent again, so game code
+ * that throws or re-enters the session cannot leave it half-updated.
+ */
+export class DeliveryQueue {
+  private messageChannels: number[] = [];
+  private messagePayloads: Uint8Array[] = [];
+  private tokenChannels: number[] = [];
+  private tokens: number[] = [];
+
+  pushMessage(channel: number, payload: Uint8Array): void {
+    this.messageChannels.push(channel);
+    this.messagePayloads.push(payload);
+  }
+
+  pushDelivered(channel: number, token: number): void {
+    this.tokenChannels.push(channel);
+    this.tokens.push(token);
+  }
+
+  /** Calls the handlers for everything queued; rethrows the first handler exception after all ran. */
+  flush(handlers: SessionHandlers, counters: SessionCounters): void {
+    if (this.messageChannels.length === 0 && this.tokenChannels.length === 0) return;
+    // Swap the lists first so a handler that re-enters the session cannot disturb this loop.
+    const channels = this.messageChannels;
+    const payloads = this.messagePayloads;
+    const tokenChannels = this.tokenChannels;
+    const tokens = this.tokens;
+    this.messageChannels = [];
+    this.messagePayloads = [];
+    this.tokenChannels = [];
+    this.tokens = [];
+    counters.messagesReceived += channels.length;
+    let failure: unknown;
+    let failed = false;
+    for (let i = 0; i < channels.length; i++) {
+      try {
+        handlers.message(channels[i]!, payloads[i]!);
+      } catch (error) {
+        if (!failed) failure = error;
+        failed = true;
+      }
+    }
+    const delivered = handlers.delivered;
+    if (delivered !== undefined) {
+      for (let i = 0; i < tokenChannels.length; i++) {
+        try {
+          delivered(tokenChannels[i]!, tokens[i]!);
+        } catch (error) {
+          if (!failed) failure = error;
+          failed = true;
+        }
+      }
+    }
+    if (failed) throw failure;
+  }
+}
