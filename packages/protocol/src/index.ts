@@ -33,8 +33,8 @@
  * alice.send('pos', encoder.encode([{ id: 1, x: 10.5, y: 0, z: -3.25, yaw: 1.57 }]).bytes);
  * const now = 0;
  * for (const datagram of alice.poll(now)) bob.receive(datagram, now);
- * // chat: gl hf
  * // positions: [ { id: 1, x: 10.5, y: 0, z: -3.25, yaw: 1.5707963... } ]
+ * // chat: gl hf
  * ```
  *
  * @packageDocumentation
