@@ -1,0 +1,160 @@
+import {
+  encodeServerMessage,
+  type HelloMessage,
+  type IceServer,
+  ID_PATTERN,
+  isSupportedLobbyProtocolVersion,
+  LOBBY_PROTOCOL_VERSION,
+  LobbyCloseCode,
+  LobbyErrorCode,
+  type LobbyLimits,
+  MAX_CONTROL_FRAME_BYTES,
+  MAX_ID_LENGTH,
+  MAX_NAME_LENGTH,
+} from '@handoff/protocol/lobby';
+import type { ClientConnection } from './client-connection.js';
+import { newId, newSecret } from './ids.js';
+import type { LobbyState } from './lobby-state.js';
+import type { AuthenticatedPlayer, LobbyServerOptions } from './options.js';
+import { Player } from './player.js';
+
+/**
+ * Answers `hello`: checks the protocol version, then either resumes a
+ * player by its session token (single use: a new token comes back) or
+ * admits a new one through the `authenticate` hook. Failures get an `error`
+ * and a close code (4001, 4002, 4010).
+ */
+export async function handleHello(
+  state: LobbyState,
+  options: LobbyServerOptions,
+  connection: ClientConnection,
+  hello: HelloMessage,
+  now: number,
+): Promise<void> {
+  const refuse = (code: number, errorCode: number, text: string): void => {
+    connection.send(
+      encodeServerMessage({ type: 'error', requestId: hello.requestId, code: errorCode, message: text }),
+    );
+    state.metrics.closes.inc({ code: String(code) });
+    connection.close(code, text);
+  };
+  if (!isSupportedLobbyProtocolVersion(hello.protocolVersion)) {
+    refuse(
+      LobbyCloseCode.UnsupportedVersion,
+      LobbyErrorCode.UnsupportedVersion,
+      `protocol version ${LOBBY_PROTOCOL_VERSION} required`,
+    );
+    return;
+  }
+  if (hello.resumeToken !== undefined) {
+    const player = state.tokens.get(hello.resumeToken);
+    if (player === undefined) {
+      refuse(
+        LobbyCloseCode.InvalidResumeToken,
+        LobbyErrorCode.AuthFailed,
+        'unknown or expired session token',
+      );
+      return;
+    }
+    resume(state, options, connection, player, hello.requestId);
+    return;
+  }
+  let admitted: AuthenticatedPlayer | null;
+  try {
+    admitted = options.authenticate
+      ? await options.authenticate({
+          auth: hello.auth,
+          name: hello.name,
+          ip: connection.ip,
+          headers: connection.headers,
+        })
+      : {};
+  } catch (error) {
+    state.log.info({ ip: connection.ip, err: (error as Error).message }, 'authentication refused');
+    admitted = null;
+  }
+  if (connection.closing) return;
+  const id = admitted?.id ?? newId();
+  if (admitted === null || !ID_PATTERN.test(id) || id.length > MAX_ID_LENGTH) {
+    refuse(LobbyCloseCode.AuthFailed, LobbyErrorCode.AuthFailed, 'authentication failed');
+    return;
+  }
+  // The same account connecting again replaces its earlier session.
+  const earlier = state.players.get(id);
+  if (earlier !== undefined) {
+    earlier.connection?.close(LobbyCloseCode.SessionReplaced, 'signed in elsewhere');
+    state.forget(earlier);
+  }
+  const name = (admitted.name ?? hello.name ?? 'Player').slice(0, MAX_NAME_LENGTH);
+  const player = new Player(id, name, admitted.metadata, newSecret(), state.limits, now);
+  player.connection = connection;
+  connection.player = player;
+  state.register(player);
+  welcome(state, options, connection, player, hello.requestId, false);
+}
+
+function resume(
+  state: LobbyState,
+  options: LobbyServerOptions,
+  connection: ClientConnection,
+  player: Player,
+  requestId: number,
+): void {
+  clearTimeout(player.graceTimer);
+  player.graceTimer = undefined;
+  const previous = player.connection;
+  player.connection = connection;
+  connection.player = player;
+  // An old socket still open (the client noticed the drop first) is replaced.
+  if (previous !== undefined && previous !== connection) {
+    previous.player = undefined;
+    previous.close(LobbyCloseCode.SessionReplaced, 'session resumed elsewhere');
+  }
+  state.rotateToken(player, newSecret());
+  welcome(state, options, connection, player, requestId, true);
+  if (player.room !== undefined) {
+    state.sendRoomState(player, undefined);
+    state.broadcast(player.room, { type: 'presence:back', playerId: player.id }, player);
+  }
+}
+
+function welcome(
+  state: LobbyState,
+  options: LobbyServerOptions,
+  connection: ClientConnection,
+  player: Player,
+  requestId: number,
+  resumed: boolean,
+): void {
+  const limits = state.limits;
+  const clientLimits: LobbyLimits = {
+    maxRelayPayloadBytes: limits.maxRelayPayloadBytes,
+    maxControlFrameBytes: Math.min(MAX_CONTROL_FRAME_BYTES, limits.maxPayloadBytes),
+    maxMessagesPerSecond: limits.maxMessagesPerSecond,
+    maxBytesPerSecond: limits.maxBytesPerSecond,
+    heartbeatIntervalMs: limits.heartbeatIntervalMs,
+    idleTimeoutMs: limits.idleTimeoutMs,
+    resumeGraceMs: limits.resumeGraceMs,
+  };
+  state.send(player, {
+    type: 'welcome',
+    requestId,
+    protocolVersion: LOBBY_PROTOCOL_VERSION,
+    playerId: player.id,
+    sessionToken: player.token,
+    resumed,
+    iceServers: iceServersFor(options, connection),
+    limits: clientLimits,
+  });
+  state.log.info({ playerId: player.id, ip: connection.ip, resumed }, 'player welcomed');
+  state.events.emit('player:welcome', { playerId: player.id, name: player.name, resumed, ip: connection.ip });
+}
+
+/** The lobby's own STUN responder (reachable at the host the client used) plus the configured servers. */
+export function iceServersFor(options: LobbyServerOptions, connection: ClientConnection): IceServer[] {
+  const servers: IceServer[] = [];
+  if (options.stunPort !== false) {
+    servers.push({ urls: `stun:${options.stunHost ?? connection.requestHost}:${options.stunPort ?? 3478}` });
+  }
+  return [...servers, ...(options.iceServers ?? [])];
+}

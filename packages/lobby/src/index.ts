@@ -1,0 +1,27 @@
+/**
+ * The Handoff lobby server: rooms, identity, WebRTC signaling, a relay that
+ * carries game traffic from the first moment, and a STUN responder — one
+ * process, every input validated, every limit a named option.
+ *
+ * @example
+ * ```ts
+ * import { createLobbyServer } from '@handoff/lobby';
+ *
+ * const lobby = createLobbyServer({ port: 8080, limits: { maxMembersPerRoom: 8 } });
+ * const { port } = await lobby.start();
+ * console.log(`lobby on ws://localhost:${port}`);
+ * process.on('SIGTERM', () => lobby.stop().then(() => process.exit(0)));
+ * ```
+ *
+ * @packageDocumentation
+ */
+export type { LobbyEvents } from './events.js';
+export { createLobbyServer, type LobbyAddress, LobbyServer } from './lobby-server.js';
+export {
+  type Authenticate,
+  type AuthenticatedPlayer,
+  type AuthenticateRequest,
+  LOBBY_LIMIT_DEFAULTS,
+  type LobbyLimitOptions,
+  type LobbyServerOptions,
+} from './options.js';

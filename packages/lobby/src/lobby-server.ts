@@ -1,0 +1,338 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { HandoffError, InvalidControlMessageError, MessageTooLargeError } from '@handoff/protocol';
+import {
+  decodeClientMessage,
+  encodeServerMessage,
+  FrameKind,
+  LobbyCloseCode,
+  LobbyErrorCode,
+  type LobbyErrorCodeValue,
+} from '@handoff/protocol/lobby';
+import { EventEmitter } from 'eventemitter3';
+import pino, { type Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { ClientConnection } from './client-connection.js';
+import { handleControl } from './control-handler.js';
+import type { LobbyEvents } from './events.js';
+import { handleHello } from './hello-handler.js';
+import { serveHttp } from './http-routes.js';
+import { LobbyState } from './lobby-state.js';
+import { LobbyMetrics } from './metrics.js';
+import { type LobbyLimitOptions, type LobbyServerOptions, resolveLimits } from './options.js';
+import { handleRelay } from './relay.js';
+import { WriteCoalescer } from './write-coalescer.js';
+import { overrideOversizeCloseCode } from './ws-oversize.js';
+
+/** Where a started lobby listens. */
+export interface LobbyAddress {
+  /** TCP port of the WebSocket/HTTP server. */
+  port: number;
+  /** Host it is bound to. */
+  host: string;
+}
+
+/**
+ * The lobby server: one process that gives a game rooms, presence,
+ * WebRTC signaling and a relay (and, with the STUN responder, public
+ * addresses). Create it with {@link createLobbyServer}, then `start()`.
+ */
+export class LobbyServer extends EventEmitter<LobbyEvents> {
+  /** Limits in force. */
+  readonly limits: LobbyLimitOptions;
+  /** Prometheus metrics (also served at `GET /metrics`). */
+  readonly metrics = new LobbyMetrics();
+  /** The structured logger. */
+  readonly log: Logger;
+  /** @internal Lobby state; exposed for tests and embedding. */
+  readonly state: LobbyState;
+  private readonly options: LobbyServerOptions;
+  private readonly http: Server;
+  private readonly ownsHttp: boolean;
+  private readonly wss: WebSocketServer;
+  private readonly coalescer = new WriteCoalescer();
+  private readonly connections = new Set<ClientConnection>();
+  private readonly perIp = new Map<string, number>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
+    this.upgrade(request, socket, head);
+
+  constructor(options: LobbyServerOptions = {}) {
+    super();
+    this.options = options;
+    this.limits = resolveLimits(options.limits);
+    this.log =
+      options.logger ?? pino({ level: options.logLevel ?? 'info', base: { service: 'handoff-lobby' } });
+    this.state = new LobbyState(this.limits, this.metrics, this.log, this);
+    this.ownsHttp = options.server === undefined;
+    this.http =
+      options.server ??
+      createServer((request, response) => {
+        if (!this.handleHttpRequest(request, response)) {
+          response
+            .writeHead(426, { 'content-type': 'text/plain' })
+            .end('Handoff lobby: connect with a WebSocket\n');
+        }
+      });
+    if (this.ownsHttp) {
+      this.http.headersTimeout = this.limits.headersTimeoutMs;
+      this.http.requestTimeout = this.limits.headersTimeoutMs * 2;
+    }
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxPayloadBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+  }
+
+  /**
+   * Serves `GET /healthz` and `GET /metrics`. Returns false for any other
+   * request — call it from your own handler when you attach the lobby to
+   * your HTTP server.
+   */
+  handleHttpRequest(request: IncomingMessage, response: ServerResponse): boolean {
+    return serveHttp(request, response, {
+      metrics: this.options.metrics === false ? undefined : this.metrics.registry,
+      healthy: () => !this.stopping,
+    });
+  }
+
+  /** Starts listening (unless attached to your server) and the timers. */
+  async start(): Promise<LobbyAddress> {
+    this.http.on('upgrade', this.onUpgrade);
+    const sweepEvery = Math.max(
+      50,
+      Math.min(1000, this.limits.handshakeTimeoutMs / 4, this.limits.idleTimeoutMs / 4),
+    );
+    this.sweepTimer = setInterval(() => this.sweep(performance.now()), sweepEvery);
+    this.sweepTimer.unref();
+    if (this.ownsHttp) {
+      const host = this.options.host ?? '0.0.0.0';
+      await new Promise<void>((resolve, reject) => {
+        this.http.once('error', reject);
+        this.http.listen(this.options.port ?? 8080, host, () => {
+          this.http.off('error', reject);
+          resolve();
+        });
+      });
+    }
+    const address = this.address();
+    this.log.info(address, 'lobby listening');
+    this.emit('server:listening', address);
+    return address;
+  }
+
+  /** Where the HTTP server listens (port 0 before it does). */
+  address(): LobbyAddress {
+    const address = this.http.address();
+    if (address === null || typeof address === 'string')
+      return { port: 0, host: this.options.host ?? '0.0.0.0' };
+    return { port: address.port, host: address.address };
+  }
+
+  /**
+   * Graceful shutdown: stop accepting, tell every client (close 4008, which
+   * clients treat as "reconnect later"), wait for them to close (at most
+   * `timeoutMs`, default 5000), then release everything.
+   */
+  async stop(timeoutMs = 5000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.http.off('upgrade', this.onUpgrade);
+    clearInterval(this.sweepTimer);
+    const closed = [...this.connections].map(
+      (connection) => new Promise<void>((resolve) => connection.ws.once('close', () => resolve())),
+    );
+    for (const connection of this.connections)
+      this.reject(connection, LobbyCloseCode.ServerShutdown, 'server shutting down');
+    await Promise.race([
+      Promise.all(closed),
+      new Promise((resolve) => setTimeout(resolve, timeoutMs).unref()),
+    ]);
+    for (const connection of this.connections) connection.ws.terminate();
+    for (const player of [...this.state.players.values()]) this.state.forget(player);
+    for (const room of [...this.state.rooms.values()]) this.state.rooms.delete(room);
+    this.wss.close();
+    if (this.ownsHttp) {
+      await new Promise<void>((resolve) => {
+        this.http.close(() => resolve());
+        this.http.closeAllConnections();
+      });
+    }
+    this.log.info('lobby stopped');
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = this.options.path;
+    if (path !== undefined && new URL(request.url ?? '/', 'http://x').pathname !== path) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
+  }
+
+  private accept(ws: WebSocket, request: IncomingMessage): void {
+    const now = performance.now();
+    const ip = clientIp(request, this.options.trustProxy === true);
+    const connection = new ClientConnection(
+      ws,
+      ip,
+      requestHost(request),
+      request.headers,
+      this.limits,
+      this.coalescer,
+      now,
+    );
+    this.connections.add(connection);
+    this.metrics.connections.set(this.connections.size);
+    const count = (this.perIp.get(ip) ?? 0) + 1;
+    this.perIp.set(ip, count);
+    overrideOversizeCloseCode(ws, LobbyCloseCode.MessageTooLarge);
+    ws.on('message', (data, isBinary) => this.receive(connection, data as Buffer, isBinary));
+    ws.on('error', (error) => this.log.debug({ ip, err: error.message }, 'socket error'));
+    ws.on('close', () => this.closed(connection));
+    if (count > this.limits.maxConnectionsPerIp) {
+      this.reject(connection, LobbyCloseCode.TooManyConnections, 'too many connections from your address');
+    }
+  }
+
+  private receive(connection: ClientConnection, data: Buffer, isBinary: boolean): void {
+    if (connection.closing) return;
+    const now = performance.now();
+    if (!isBinary || data.length === 0) {
+      this.reject(connection, LobbyCloseCode.ProtocolError, 'binary frames only');
+      return;
+    }
+    const admission = connection.admit(data.length, now);
+    if (admission !== 'accept') {
+      if (admission === 'close') this.reject(connection, LobbyCloseCode.RateLimited, 'rate limit exceeded');
+      else if (connection.shouldNotifyThrottle(now))
+        this.tell(connection, LobbyErrorCode.RateLimited, 'slow down');
+      return;
+    }
+    const kind = data[0];
+    if (kind === FrameKind.Relay || kind === FrameKind.Broadcast) {
+      if (connection.player === undefined)
+        this.tell(connection, LobbyErrorCode.NotWelcomed, 'send hello first');
+      else handleRelay(this.state, connection.player, data);
+      return;
+    }
+    if (kind !== FrameKind.Control) {
+      this.reject(connection, LobbyCloseCode.ProtocolError, `unknown frame kind ${kind}`);
+      return;
+    }
+    this.control(connection, data, now);
+  }
+
+  private control(connection: ClientConnection, data: Buffer, now: number): void {
+    let message: ReturnType<typeof decodeClientMessage>;
+    try {
+      message = decodeClientMessage(data);
+    } catch (error) {
+      const requestId = error instanceof InvalidControlMessageError ? error.requestId : undefined;
+      const code =
+        error instanceof MessageTooLargeError ? LobbyErrorCode.MessageTooLarge : LobbyErrorCode.BadRequest;
+      const text = error instanceof HandoffError ? error.message : 'malformed control frame';
+      this.tell(connection, code, text, requestId);
+      return;
+    }
+    const player = connection.player;
+    if (player !== undefined) {
+      handleControl(this.state, player, message, now);
+      return;
+    }
+    if (message.type !== 'hello') {
+      this.tell(connection, LobbyErrorCode.NotWelcomed, 'send hello first', message.requestId);
+      return;
+    }
+    if (connection.helloPending) {
+      this.tell(connection, LobbyErrorCode.BadRequest, 'hello already in progress', message.requestId);
+      return;
+    }
+    connection.helloPending = true;
+    handleHello(this.state, this.options, connection, message, now)
+      .catch((error: unknown) => {
+        this.log.error({ err: error }, 'hello failed');
+        this.tell(connection, LobbyErrorCode.Internal, 'internal error', message.requestId);
+      })
+      .finally(() => {
+        connection.helloPending = false;
+      });
+  }
+
+  /** Sends an `error` to a connection that may not have a player yet. */
+  private tell(
+    connection: ClientConnection,
+    code: LobbyErrorCodeValue,
+    text: string,
+    requestId?: number,
+  ): void {
+    if (connection.player !== undefined) {
+      this.state.fail(connection.player, code, text, requestId);
+      return;
+    }
+    connection.send(
+      encodeServerMessage({
+        type: 'error',
+        ...(requestId === undefined ? {} : { requestId }),
+        code,
+        message: text,
+      }),
+    );
+  }
+
+  /** Closes a connection with a schema close code, and records it. */
+  private reject(connection: ClientConnection, code: number, reason: string): void {
+    if (connection.closing) return;
+    this.metrics.closes.inc({ code: String(code) });
+    this.emit('connection:reject', { ip: connection.ip, code, reason });
+    this.log.info({ ip: connection.ip, playerId: connection.player?.id, code, reason }, 'closing connection');
+    connection.close(code, reason);
+  }
+
+  private closed(connection: ClientConnection): void {
+    if (!this.connections.delete(connection)) return;
+    this.metrics.connections.set(this.connections.size);
+    const count = (this.perIp.get(connection.ip) ?? 1) - 1;
+    if (count <= 0) this.perIp.delete(connection.ip);
+    else this.perIp.set(connection.ip, count);
+    connection.closing = true;
+    const player = connection.player;
+    if (player !== undefined && player.connection === connection && !this.stopping)
+      this.state.disconnected(player);
+  }
+
+  /** Closes connections that never said hello, or went silent. */
+  private sweep(now: number): void {
+    for (const connection of this.connections) {
+      if (connection.closing) continue;
+      if (connection.player === undefined && now - connection.openedAt > this.limits.handshakeTimeoutMs) {
+        this.reject(connection, LobbyCloseCode.HandshakeTimeout, 'no hello in time');
+      } else if (now - connection.lastSeen > this.limits.idleTimeoutMs) {
+        this.reject(connection, LobbyCloseCode.IdleTimeout, 'idle');
+      }
+    }
+  }
+}
+
+/** Creates a lobby server; call `start()` on it. */
+export function createLobbyServer(options: LobbyServerOptions = {}): LobbyServer {
+  return new LobbyServer(options);
+}
+
+function clientIp(request: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = request.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first !== undefined && first !== '') return first;
+  }
+  return request.socket.remoteAddress ?? 'unknown';
+}
+
+function requestHost(request: IncomingMessage): string {
+  const host = request.headers.host ?? 'localhost';
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  return host.split(':')[0] ?? host;
+}

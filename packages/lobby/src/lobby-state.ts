@@ -1,0 +1,149 @@
+import {
+  encodeServerMessage,
+  type LeaveReason,
+  LobbyErrorCode,
+  type LobbyErrorCodeValue,
+  lobbyErrorCodeName,
+  type ServerMessage,
+} from '@handoff/protocol/lobby';
+import type { EventEmitter } from 'eventemitter3';
+import type { Logger } from 'pino';
+import type { LobbyEvents } from './events.js';
+import type { LobbyMetrics } from './metrics.js';
+import type { LobbyLimitOptions } from './options.js';
+import type { Player } from './player.js';
+import type { Room } from './room.js';
+import { RoomRegistry } from './room-registry.js';
+
+/**
+ * Everything the lobby knows — players, rooms, membership — and the
+ * operations that keep members informed: joining, leaving, host handover,
+ * the resume grace period. Transport-agnostic: frames go out through
+ * `Player.send`.
+ */
+export class LobbyState {
+  readonly rooms = new RoomRegistry();
+  /** Players by id (connected or within their resume grace period). */
+  readonly players = new Map<string, Player>();
+  /** Players by current session token. */
+  readonly tokens = new Map<string, Player>();
+
+  constructor(
+    readonly limits: LobbyLimitOptions,
+    readonly metrics: LobbyMetrics,
+    readonly log: Logger,
+    readonly events: EventEmitter<LobbyEvents>,
+  ) {}
+
+  /** Encodes and queues a control message to one player. */
+  send(player: Player, message: ServerMessage): void {
+    player.send(encodeServerMessage(message));
+  }
+
+  /** Sends an `error` to a player. */
+  fail(player: Player, code: LobbyErrorCodeValue, message: string, requestId?: number): void {
+    this.metrics.errors.inc({ code: lobbyErrorCodeName(code) ?? String(code) });
+    this.send(player, { type: 'error', ...(requestId === undefined ? {} : { requestId }), code, message });
+  }
+
+  /** Sends the same message to every member of `room` except `except`; encodes it once. */
+  broadcast(room: Room, message: ServerMessage, except?: Player): void {
+    const frame = encodeServerMessage(message);
+    for (const member of room.members) if (member !== except) member.send(frame);
+  }
+
+  register(player: Player): void {
+    this.players.set(player.id, player);
+    this.tokens.set(player.token, player);
+    this.metrics.players.set(this.players.size);
+  }
+
+  /** Replaces a player's session token (tokens are single-use per resume). */
+  rotateToken(player: Player, token: string): void {
+    this.tokens.delete(player.token);
+    player.token = token;
+    this.tokens.set(token, player);
+  }
+
+  /** Forgets a player entirely (after leaving its room). */
+  forget(player: Player): void {
+    clearTimeout(player.graceTimer);
+    if (player.room !== undefined) this.leave(player, 'disconnected');
+    this.players.delete(player.id);
+    this.tokens.delete(player.token);
+    this.metrics.players.set(this.players.size);
+  }
+
+  /** Puts a player into a room and tells everyone: `room:joined` to it, `presence:join` to the others. */
+  join(player: Player, room: Room, requestId: number | undefined): void {
+    clearTimeout(room.closeTimer);
+    room.closeTimer = undefined;
+    room.add(player);
+    this.metrics.members.inc();
+    this.sendRoomState(player, requestId);
+    for (const member of room.members) {
+      if (member !== player)
+        this.send(member, { type: 'presence:join', member: room.memberFor(player, member) });
+    }
+    this.events.emit('room:join', { roomId: room.id, playerId: player.id });
+  }
+
+  /** The full state of the player's room, as `room:joined`. */
+  sendRoomState(player: Player, requestId: number | undefined): void {
+    const room = player.room;
+    if (room === undefined) return;
+    this.send(player, {
+      type: 'room:joined',
+      ...(requestId === undefined ? {} : { requestId }),
+      room: room.info(),
+      you: { peerIndex: player.peerIndex },
+      members: room.members.filter((m) => m !== player).map((m) => room.memberFor(m, player)),
+    });
+  }
+
+  /** Takes a player out of its room; tells the others; hands the host role on; schedules an empty room's close. */
+  leave(player: Player, reason: LeaveReason): void {
+    const room = player.room;
+    if (room === undefined) return;
+    const newHost = room.remove(player);
+    this.metrics.members.dec();
+    this.broadcast(room, { type: 'presence:leave', playerId: player.id, reason });
+    if (newHost !== undefined) this.broadcast(room, { type: 'host:change', hostId: newHost });
+    this.events.emit('room:leave', { roomId: room.id, playerId: player.id, reason });
+    if (room.members.length === 0) this.scheduleClose(room);
+  }
+
+  /** A player's socket dropped: keep its seat for the grace period. */
+  disconnected(player: Player): void {
+    player.connection = undefined;
+    if (player.room !== undefined)
+      this.broadcast(player.room, { type: 'presence:reconnecting', playerId: player.id }, player);
+    clearTimeout(player.graceTimer);
+    player.graceTimer = setTimeout(() => {
+      this.log.info({ playerId: player.id }, 'resume grace period over');
+      this.forget(player);
+    }, this.limits.resumeGraceMs);
+    player.graceTimer.unref();
+  }
+
+  createRoom(options: Parameters<RoomRegistry['create']>[0]): Room {
+    const room = this.rooms.create(options);
+    this.metrics.rooms.set(this.rooms.size);
+    this.events.emit('room:create', { roomId: room.id, name: room.name });
+    return room;
+  }
+
+  private scheduleClose(room: Room): void {
+    clearTimeout(room.closeTimer);
+    room.closeTimer = setTimeout(() => {
+      if (room.members.length > 0) return;
+      this.rooms.delete(room);
+      this.metrics.rooms.set(this.rooms.size);
+      this.events.emit('room:close', { roomId: room.id });
+    }, this.limits.emptyRoomCloseDelayMs);
+    room.closeTimer.unref();
+  }
+
+  /** Error codes used by the handlers, re-exported for brevity. */
+  static readonly code = LobbyErrorCode;
+}

@@ -1,0 +1,155 @@
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import { InvalidOptionError } from '@handoff/protocol';
+import {
+  DEFAULT_MAX_RELAY_PAYLOAD_BYTES,
+  type IceServer,
+  MAX_CONTROL_FRAME_BYTES,
+  MAX_RELAY_PAYLOAD_BYTES_LIMIT,
+  MAX_ROOM_CAPACITY,
+  type Metadata,
+  MIN_ROOM_CAPACITY,
+} from '@handoff/protocol/lobby';
+import type { Logger } from 'pino';
+
+/** What the `authenticate` hook is given. */
+export interface AuthenticateRequest {
+  /** The opaque `hello.auth` string (e.g. your game backend's token), if the client sent one. */
+  auth: string | undefined;
+  /** The display name the client asked for, if any. */
+  name: string | undefined;
+  /** The client's IP address (from `X-Forwarded-For` when `trustProxy` is on). */
+  ip: string;
+  /** The HTTP headers of the WebSocket upgrade request. */
+  headers: IncomingHttpHeaders;
+}
+
+/** What the `authenticate` hook returns for an accepted player. */
+export interface AuthenticatedPlayer {
+  /** Stable player id (e.g. your account id; `[A-Za-z0-9_-]`, ≤ 64 chars). Default: a random id. */
+  id?: string;
+  /** Display name (overrides the one the client asked for). */
+  name?: string;
+  /** Metadata shown to other members (e.g. avatar, rating). */
+  metadata?: Metadata;
+}
+
+/**
+ * Decides who may play. Return the player, or `null` (or throw) to refuse:
+ * the client gets `error AuthFailed` and close 4002.
+ */
+export type Authenticate = (
+  request: AuthenticateRequest,
+) => AuthenticatedPlayer | null | Promise<AuthenticatedPlayer | null>;
+
+/** Every limit of the lobby. Each one has a default; see {@link LOBBY_LIMIT_DEFAULTS}. */
+export interface LobbyLimitOptions {
+  /** Largest relay payload after the 3-byte header, bytes. Default 1200. */
+  maxRelayPayloadBytes: number;
+  /** Largest WebSocket message a client may send, bytes; larger ones close the connection with 4004. Default 32768. */
+  maxPayloadBytes: number;
+  /** Frames per second a client may send, sustained (bursts up to twice that). Excess frames are dropped with `error RateLimited`; a second's worth of excess closes with 4003. Default 300. */
+  maxMessagesPerSecond: number;
+  /** Bytes per second a client may send, sustained (bursts up to twice that). Same treatment. Default 262144. */
+  maxBytesPerSecond: number;
+  /** Open connections from one IP address; more are closed with 4006. Default 32. */
+  maxConnectionsPerIp: number;
+  /** Rooms one player may create per minute (`error TooManyRooms` beyond). Default 10. */
+  maxRoomsCreatedPerMinute: number;
+  /** Rooms that may exist at once (`error Unavailable` beyond). Default 10000. */
+  maxRooms: number;
+  /** Largest room capacity a client may ask for (2..64). Default 16. */
+  maxMembersPerRoom: number;
+  /** Bytes waiting to be written to one socket before it is closed as a slow consumer (4005). Default 1 MiB. */
+  maxSendQueueBytes: number;
+  /** Signaling messages per second per player (`error RateLimited` beyond). Default 100. */
+  maxSignalsPerSecond: number;
+  /** Wrong room passwords per player per minute before joins are refused with `error RateLimited`. Default 10. */
+  maxWrongPasswordsPerMinute: number;
+  /** How often clients should send a frame when idle, ms (advertised in `welcome`). Default 5000. */
+  heartbeatIntervalMs: number;
+  /** A connection silent this long is closed with 4007, ms. Default 15000. */
+  idleTimeoutMs: number;
+  /** A connection that sends no `hello` this long is closed with 4012, ms. Default 5000. */
+  handshakeTimeoutMs: number;
+  /** HTTP request headers must arrive within this, ms (slowloris). Default 10000. */
+  headersTimeoutMs: number;
+  /** A dropped player may resume within this, ms. Default 20000. */
+  resumeGraceMs: number;
+  /** An empty room is closed after this, ms. Default 10000. */
+  emptyRoomCloseDelayMs: number;
+}
+
+/** Default values of {@link LobbyLimitOptions}. */
+export const LOBBY_LIMIT_DEFAULTS: Readonly<LobbyLimitOptions> = Object.freeze({
+  maxRelayPayloadBytes: DEFAULT_MAX_RELAY_PAYLOAD_BYTES,
+  maxPayloadBytes: MAX_CONTROL_FRAME_BYTES,
+  maxMessagesPerSecond: 300,
+  maxBytesPerSecond: 256 * 1024,
+  maxConnectionsPerIp: 32,
+  maxRoomsCreatedPerMinute: 10,
+  maxRooms: 10_000,
+  maxMembersPerRoom: 16,
+  maxSendQueueBytes: 1024 * 1024,
+  maxSignalsPerSecond: 100,
+  maxWrongPasswordsPerMinute: 10,
+  heartbeatIntervalMs: 5000,
+  idleTimeoutMs: 15_000,
+  handshakeTimeoutMs: 5000,
+  headersTimeoutMs: 10_000,
+  resumeGraceMs: 20_000,
+  emptyRoomCloseDelayMs: 10_000,
+});
+
+/** Options of {@link createLobbyServer}. */
+export interface LobbyServerOptions {
+  /** TCP port to listen on when no `server` is given. Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Address to listen on. Default `0.0.0.0`. */
+  host?: string;
+  /** Attach to this existing HTTP server instead of listening on a port (you call `listen`). */
+  server?: Server;
+  /** WebSocket path. Default `/` (any path but `/healthz` and `/metrics`). */
+  path?: string;
+  /** Built-in STUN responder: UDP port (default 3478) or `false` to turn it off. */
+  stunPort?: number | false;
+  /** Host name clients use to reach the built-in STUN responder. Default: the host of the WebSocket request. */
+  stunHost?: string;
+  /** Extra STUN/TURN servers sent to clients in `welcome` (e.g. your coturn). */
+  iceServers?: IceServer[];
+  /** Identity hook. Default: anonymous players with the name they ask for. */
+  authenticate?: Authenticate;
+  /** Limits, see {@link LobbyLimitOptions}. */
+  limits?: Partial<LobbyLimitOptions>;
+  /** Take the client IP from `X-Forwarded-For` (only behind your own reverse proxy). Default false. */
+  trustProxy?: boolean;
+  /** A pino logger; default: JSON logs to stdout at `logLevel`. */
+  logger?: Logger;
+  /** Log level of the default logger. Default `info`. */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Expose `GET /metrics` (Prometheus). Default true. */
+  metrics?: boolean;
+}
+
+/** Merges limit defaults and checks ranges (throws `InvalidOptionError`). */
+export function resolveLimits(limits: Partial<LobbyLimitOptions> = {}): LobbyLimitOptions {
+  const resolved = { ...LOBBY_LIMIT_DEFAULTS };
+  for (const [key, value] of Object.entries(limits)) {
+    if (value === undefined) continue;
+    if (!(key in LOBBY_LIMIT_DEFAULTS)) throw new InvalidOptionError(`limits.${key}: unknown limit`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new InvalidOptionError(`limits.${key}: expected a positive number, got ${String(value)}`);
+    }
+    resolved[key as keyof LobbyLimitOptions] = value;
+  }
+  if (resolved.maxRelayPayloadBytes > MAX_RELAY_PAYLOAD_BYTES_LIMIT) {
+    throw new InvalidOptionError(`limits.maxRelayPayloadBytes: at most ${MAX_RELAY_PAYLOAD_BYTES_LIMIT}`);
+  }
+  if (resolved.maxMembersPerRoom < MIN_ROOM_CAPACITY || resolved.maxMembersPerRoom > MAX_ROOM_CAPACITY) {
+    throw new InvalidOptionError(
+      `limits.maxMembersPerRoom: between ${MIN_ROOM_CAPACITY} and ${MAX_ROOM_CAPACITY}`,
+    );
+  }
+  // A client must always be able to send a full relay frame and a full control frame.
+  resolved.maxPayloadBytes = Math.max(resolved.maxPayloadBytes, 3 + resolved.maxRelayPayloadBytes);
+  return resolved;
+}

@@ -1,0 +1,68 @@
+import { MAX_ROOMS_LISTED, type RoomFilter, type RoomOptions } from '@handoff/protocol/lobby';
+import { newId, newRoomCode } from './ids.js';
+import { Room } from './room.js';
+
+/** All rooms of a lobby, by id and by join code. */
+export class RoomRegistry {
+  private readonly byId = new Map<string, Room>();
+  private readonly byCode = new Map<string, Room>();
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  create(options: RoomOptions): Room {
+    let code = newRoomCode();
+    while (this.byCode.has(code)) code = newRoomCode();
+    const room = new Room(newId(), code, options);
+    this.byId.set(room.id, room);
+    this.byCode.set(code, room);
+    return room;
+  }
+
+  get(id: string): Room | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Join codes are case-insensitive (players type them). */
+  byJoinCode(code: string): Room | undefined {
+    return this.byCode.get(code.toUpperCase());
+  }
+
+  delete(room: Room): void {
+    clearTimeout(room.closeTimer);
+    this.byId.delete(room.id);
+    this.byCode.delete(room.code);
+  }
+
+  /** Public rooms matching the filter, fullest first (so players end up together), at most `limit`. */
+  list(filter: RoomFilter | undefined, limit = MAX_ROOMS_LISTED): Room[] {
+    const result: Room[] = [];
+    for (const room of this.byId.values()) if (matches(room, filter)) result.push(room);
+    result.sort((a, b) => b.members.length - a.members.length);
+    return result.slice(0, Math.min(limit, MAX_ROOMS_LISTED));
+  }
+
+  /** The best public room without a password with a free slot matching `filter`, if any. */
+  quickMatch(filter: RoomFilter | undefined): Room | undefined {
+    let best: Room | undefined;
+    for (const room of this.byId.values()) {
+      if (room.hasPassword || room.full || room.members.length === 0 || !matches(room, filter)) continue;
+      if (best === undefined || room.members.length > best.members.length) best = room;
+    }
+    return best;
+  }
+
+  values(): IterableIterator<Room> {
+    return this.byId.values();
+  }
+}
+
+function matches(room: Room, filter: RoomFilter | undefined): boolean {
+  if (room.visibility !== 'public') return false;
+  if (filter?.hasFreeSlots === true && room.full) return false;
+  for (const [key, value] of Object.entries(filter?.metadata ?? {})) {
+    if (room.metadata[key] !== value) return false;
+  }
+  return true;
+}

@@ -1,0 +1,127 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type {
+  Member,
+  Metadata,
+  RoomInfo,
+  RoomOptions,
+  RoomSummary,
+  Visibility,
+} from '@handoff/protocol/lobby';
+import { newSecret } from './ids.js';
+import type { Player } from './player.js';
+
+/**
+ * A room: members by peer index, the host, and one random nonce per pair of
+ * members (each member proves it over the direct link to the other).
+ */
+export class Room {
+  readonly name: string;
+  readonly capacity: number;
+  readonly visibility: Visibility;
+  metadata: Metadata;
+  hostId = '';
+  /** Members in join order (the next host is the longest-present member). */
+  readonly members: Player[] = [];
+  /** Members by peer index: the relay hot path looks destinations up here. */
+  readonly byIndex: (Player | undefined)[] = [];
+  /** Pending close of an empty room. */
+  closeTimer: NodeJS.Timeout | undefined;
+  private readonly passwordDigest: Buffer | undefined;
+  private readonly nonces = new Map<string, string>();
+
+  constructor(
+    readonly id: string,
+    readonly code: string,
+    options: RoomOptions,
+  ) {
+    this.name = options.name;
+    this.capacity = options.capacity;
+    this.visibility = options.visibility;
+    this.metadata = options.metadata ?? {};
+    this.passwordDigest = options.password === undefined ? undefined : digest(options.password);
+  }
+
+  get hasPassword(): boolean {
+    return this.passwordDigest !== undefined;
+  }
+
+  get full(): boolean {
+    return this.members.length >= this.capacity;
+  }
+
+  /** Compares in constant time (of the digest), so timing reveals nothing about the password. */
+  passwordMatches(candidate: string | undefined): boolean {
+    if (this.passwordDigest === undefined) return true;
+    if (candidate === undefined) return false;
+    return timingSafeEqual(this.passwordDigest, digest(candidate));
+  }
+
+  /** Adds a player at the lowest free peer index; makes it host if it is the first. */
+  add(player: Player): void {
+    let index = 0;
+    while (this.byIndex[index] !== undefined) index++;
+    player.room = this;
+    player.peerIndex = index;
+    this.byIndex[index] = player;
+    for (const other of this.members) this.nonces.set(pairKey(player.id, other.id), newSecret());
+    this.members.push(player);
+    if (this.members.length === 1) this.hostId = player.id;
+  }
+
+  /** Removes a player. Returns the new host id when the host changed, else undefined. */
+  remove(player: Player): string | undefined {
+    const at = this.members.indexOf(player);
+    if (at < 0) return undefined;
+    this.members.splice(at, 1);
+    this.byIndex[player.peerIndex] = undefined;
+    for (const other of this.members) this.nonces.delete(pairKey(player.id, other.id));
+    player.room = undefined;
+    player.peerIndex = -1;
+    if (player.id !== this.hostId) return undefined;
+    this.hostId = this.members[0]?.id ?? '';
+    return this.members.length > 0 ? this.hostId : undefined;
+  }
+
+  /** `member` as seen by `viewer` (the pair nonce is the pair's own). */
+  memberFor(member: Player, viewer: Player): Member {
+    return {
+      id: member.id,
+      name: member.name,
+      peerIndex: member.peerIndex,
+      ...(member.metadata === undefined ? {} : { metadata: member.metadata }),
+      isHost: member.id === this.hostId,
+      pairNonce: this.nonces.get(pairKey(member.id, viewer.id)) ?? '',
+    };
+  }
+
+  info(): RoomInfo {
+    return {
+      id: this.id,
+      code: this.code,
+      name: this.name,
+      capacity: this.capacity,
+      visibility: this.visibility,
+      metadata: this.metadata,
+      hostId: this.hostId,
+    };
+  }
+
+  summary(): RoomSummary {
+    return {
+      id: this.id,
+      name: this.name,
+      members: this.members.length,
+      capacity: this.capacity,
+      hasPassword: this.hasPassword,
+      metadata: this.metadata,
+    };
+  }
+}
+
+function digest(password: string): Buffer {
+  return createHash('sha256').update(password, 'utf8').digest();
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\n${b}` : `${b}\n${a}`;
+}
