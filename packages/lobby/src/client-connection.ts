@@ -28,6 +28,8 @@ export class ClientConnection implements Flushable {
   helloPending = false;
   /** When the connection opened, ms. */
   readonly openedAt: number;
+  /** Told when the connection closes itself for a violation (the server records it). */
+  onViolation: ((code: number, reason: string) => void) | undefined;
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   private readonly messages: TokenBucket;
@@ -76,6 +78,7 @@ export class ClientConnection implements Flushable {
   send(frame: Uint8Array): void {
     if (this.closing) return;
     if (this.queuedBytes + frame.length + this.ws.bufferedAmount > this.limits.maxSendQueueBytes) {
+      this.onViolation?.(LobbyCloseCode.SlowConsumer, 'slow consumer');
       this.close(LobbyCloseCode.SlowConsumer, 'slow consumer');
       return;
     }

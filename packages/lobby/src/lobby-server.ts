@@ -190,8 +190,13 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     const count = (this.perIp.get(ip) ?? 0) + 1;
     this.perIp.set(ip, count);
     overrideOversizeCloseCode(ws, LobbyCloseCode.MessageTooLarge);
+    connection.onViolation = (code, reason) => this.record(connection, code, reason);
     ws.on('message', (data, isBinary) => this.receive(connection, data as Buffer, isBinary));
-    ws.on('error', (error) => this.log.debug({ ip, err: error.message }, 'socket error'));
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+        this.record(connection, LobbyCloseCode.MessageTooLarge, 'message too large');
+      else this.log.debug({ ip, err: error.message }, 'socket error');
+    });
     ws.on('close', () => this.closed(connection));
     if (count > this.limits.maxConnectionsPerIp) {
       this.reject(connection, LobbyCloseCode.TooManyConnections, 'too many connections from your address');
@@ -286,10 +291,14 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   /** Closes a connection with a schema close code, and records it. */
   private reject(connection: ClientConnection, code: number, reason: string): void {
     if (connection.closing) return;
+    this.record(connection, code, reason);
+    connection.close(code, reason);
+  }
+
+  private record(connection: ClientConnection, code: number, reason: string): void {
     this.metrics.closes.inc({ code: String(code) });
     this.emit('connection:reject', { ip: connection.ip, code, reason });
     this.log.info({ ip: connection.ip, playerId: connection.player?.id, code, reason }, 'closing connection');
-    connection.close(code, reason);
   }
 
   private closed(connection: ClientConnection): void {
