@@ -383,7 +383,8 @@ describe('respondToStunDatagram (no socket)', () => {
       const key = outcome.accepted ? 'accepted' : outcome.reason;
       outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
       // A flipped bit in FINGERPRINT's type can leave a valid request with an unknown optional attribute.
-      if (outcome.response !== undefined) expect(parseStunMessage(outcome.response).fingerprint).toBe('valid');
+      if (outcome.response !== undefined)
+        expect(parseStunMessage(outcome.response).fingerprint).toBe('valid');
     }
     expect(respondToStunDatagram(good, source, undefined).accepted).toBe(true);
     expect(outcomes.get('malformed')).toBeGreaterThan(2_500);

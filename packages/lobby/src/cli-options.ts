@@ -1,0 +1,173 @@
+import { parseArgs } from 'node:util';
+import { InvalidOptionError } from '@handoff/protocol';
+import type { IceServer } from '@handoff/protocol/lobby';
+import { LOBBY_LIMIT_DEFAULTS, type LobbyLimitOptions, type LobbyServerOptions } from './options.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `maxRelayPayloadBytes` → `max-relay-payload-bytes`. */
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** `maxRelayPayloadBytes` → `HANDOFF_MAX_RELAY_PAYLOAD_BYTES`. */
+function envName(name: string): string {
+  return `HANDOFF_${kebab(name).replace(/-/g, '_').toUpperCase()}`;
+}
+
+const LIMIT_NAMES = Object.keys(LOBBY_LIMIT_DEFAULTS) as (keyof LobbyLimitOptions)[];
+
+/** Help text of `handoff-lobby --help`. */
+export function helpText(): string {
+  const limits = LIMIT_NAMES.map(
+    (name) =>
+      `  --${kebab(name).padEnd(30)} ${String(LOBBY_LIMIT_DEFAULTS[name]).padStart(8)}   (${envName(name)})`,
+  );
+  return [
+    'handoff-lobby — the Handoff lobby server: rooms, signaling, relay and STUN in one process.',
+    '',
+    'Usage: handoff-lobby [options]',
+    '',
+    'Options (environment variable in parentheses):',
+    '  --port <n>              TCP port for WebSocket + HTTP (default 8080; PORT or HANDOFF_PORT)',
+    '  --host <addr>           address to bind (default 0.0.0.0; HANDOFF_HOST)',
+    '  --path <path>           WebSocket path (default: any; HANDOFF_PATH)',
+    '  --stun-port <n>         UDP port of the built-in STUN responder (default 3478; HANDOFF_STUN_PORT)',
+    '  --no-stun               turn the built-in STUN responder off (HANDOFF_NO_STUN=1)',
+    '  --stun-host <host>      host name clients use for the built-in STUN (default: the WebSocket host)',
+    '  --ice-server <url|json> extra STUN/TURN server for clients, repeatable; a URL or',
+    `                          '{"urls":"turn:host:3478","username":"u","credential":"p"}' (HANDOFF_ICE_SERVERS, JSON array)`,
+    '  --trust-proxy           take client IPs from X-Forwarded-For (HANDOFF_TRUST_PROXY=1)',
+    '  --no-metrics            do not serve GET /metrics (HANDOFF_NO_METRICS=1)',
+    `  --log-level <level>     ${LOG_LEVELS.join(' | ')} (default info; HANDOFF_LOG_LEVEL)`,
+    '  --help                  this text',
+    '',
+    'Limits (defaults shown):',
+    ...limits,
+    '',
+    'HTTP: GET /healthz (200, or 503 while shutting down), GET /metrics (Prometheus).',
+    'SIGTERM/SIGINT: stop accepting, close clients with 4008, drain, exit 0.',
+  ].join('\n');
+}
+
+/** What the command line asks for. */
+export type CliRequest = { help: true } | { help: false; options: LobbyServerOptions };
+
+/**
+ * Parses flags (which win) and `HANDOFF_*` environment variables into lobby
+ * options. Throws `InvalidOptionError` with a message naming the flag.
+ */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRequest {
+  const limitFlags = Object.fromEntries(
+    LIMIT_NAMES.map((name) => [kebab(name), { type: 'string' as const }]),
+  );
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        path: { type: 'string' },
+        'stun-port': { type: 'string' },
+        'no-stun': { type: 'boolean' },
+        'stun-host': { type: 'string' },
+        'ice-server': { type: 'string', multiple: true },
+        'trust-proxy': { type: 'boolean' },
+        'no-metrics': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        ...limitFlags,
+      },
+    });
+  } catch (error) {
+    throw new InvalidOptionError((error as Error).message);
+  }
+  const flags = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (flags.help === true) return { help: true };
+  const text = (flag: string, ...vars: string[]): string | undefined => {
+    const value = flags[flag];
+    if (typeof value === 'string') return value;
+    for (const name of vars) if (env[name] !== undefined && env[name] !== '') return env[name];
+    return undefined;
+  };
+  const truthy = (flag: string, variable: string): boolean =>
+    flags[flag] === true || ['1', 'true', 'yes'].includes((env[variable] ?? '').toLowerCase());
+  const options: LobbyServerOptions = {};
+  const port = text('port', 'HANDOFF_PORT', 'PORT');
+  if (port !== undefined) options.port = integer('--port', port, 0, 65535);
+  const host = text('host', 'HANDOFF_HOST');
+  if (host !== undefined) options.host = host;
+  const path = text('path', 'HANDOFF_PATH');
+  if (path !== undefined) options.path = path;
+  const stunPort = text('stun-port', 'HANDOFF_STUN_PORT');
+  options.stunPort = truthy('no-stun', 'HANDOFF_NO_STUN')
+    ? false
+    : stunPort === undefined
+      ? 3478
+      : integer('--stun-port', stunPort, 0, 65535);
+  const stunHost = text('stun-host', 'HANDOFF_STUN_HOST');
+  if (stunHost !== undefined) options.stunHost = stunHost;
+  const ice = (flags['ice-server'] as string[] | undefined) ?? envIceServers(env.HANDOFF_ICE_SERVERS);
+  if (ice.length > 0) options.iceServers = ice.map(iceServer);
+  if (truthy('trust-proxy', 'HANDOFF_TRUST_PROXY')) options.trustProxy = true;
+  if (truthy('no-metrics', 'HANDOFF_NO_METRICS')) options.metrics = false;
+  const level = text('log-level', 'HANDOFF_LOG_LEVEL');
+  if (level !== undefined) {
+    if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+      throw new InvalidOptionError(`--log-level: one of ${LOG_LEVELS.join(', ')}`);
+    }
+    options.logLevel = level as (typeof LOG_LEVELS)[number];
+  }
+  const limits: Partial<LobbyLimitOptions> = {};
+  for (const name of LIMIT_NAMES) {
+    const value = text(kebab(name), envName(name));
+    if (value !== undefined) limits[name] = integer(`--${kebab(name)}`, value, 1, Number.MAX_SAFE_INTEGER);
+  }
+  if (Object.keys(limits).length > 0) options.limits = limits;
+  return { help: false, options };
+}
+
+function integer(flag: string, value: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new InvalidOptionError(`${flag}: expected an integer in [${min}, ${max}], got "${value}"`);
+  }
+  return number;
+}
+
+function envIceServers(value: string | undefined): string[] {
+  if (value === undefined || value === '') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed))
+      return parsed.map((entry) => (typeof entry === 'string' ? entry : JSON.stringify(entry)));
+  } catch {
+    // Fall through: a comma-separated list of URLs.
+  }
+  return value.split(',').map((entry) => entry.trim());
+}
+
+function iceServer(value: string): IceServer {
+  if (!value.startsWith('{')) {
+    if (!/^(stun|stuns|turn|turns):\S+$/.test(value))
+      throw new InvalidOptionError(`--ice-server: not a STUN/TURN URL: ${value}`);
+    return { urls: value };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidOptionError(`--ice-server: invalid JSON: ${value}`);
+  }
+  const record = parsed as Partial<IceServer>;
+  if (typeof record.urls !== 'string' && !Array.isArray(record.urls)) {
+    throw new InvalidOptionError('--ice-server: JSON needs "urls"');
+  }
+  return {
+    urls: record.urls,
+    ...(typeof record.username === 'string' ? { username: record.username } : {}),
+    ...(typeof record.credential === 'string' ? { credential: record.credential } : {}),
+  };
+}
