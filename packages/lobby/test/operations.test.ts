@@ -48,7 +48,7 @@ describe('lobby operations', () => {
     lobby = started.lobby;
     const clients = await Promise.all([1, 2, 3].map((i) => RawClient.welcomed(started.url, `p${i}`)));
     const stopping = lobby.stop(2000);
-    const during = await fetch(started.url.replace('ws:', 'http:') + 'healthz');
+    const during = await fetch(`${started.url.replace('ws:', 'http:')}healthz`);
     expect(during.status).toBe(503);
     const codes = await Promise.all(clients.map((client) => client.closed));
     await stopping;
