@@ -25,3 +25,13 @@ export {
   type LobbyLimitOptions,
   type LobbyServerOptions,
 } from './options.js';
+export {
+  createStunServer,
+  DEFAULT_STUN_MAX_REQUESTS_PER_SECOND_PER_IP,
+  DEFAULT_STUN_MAX_TRACKED_IPS,
+  DEFAULT_STUN_SOFTWARE,
+  type StunRequestEvent,
+  type StunServer,
+  type StunServerAddress,
+  type StunServerOptions,
+} from './stun/stun-server.js';

@@ -21,6 +21,7 @@ import { LobbyState } from './lobby-state.js';
 import { LobbyMetrics } from './metrics.js';
 import { type LobbyLimitOptions, type LobbyServerOptions, resolveLimits } from './options.js';
 import { handleRelay } from './relay.js';
+import { createStunServer, type StunServer } from './stun/stun-server.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import { overrideOversizeCloseCode } from './ws-oversize.js';
 
@@ -30,6 +31,8 @@ export interface LobbyAddress {
   port: number;
   /** Host it is bound to. */
   host: string;
+  /** UDP port of the built-in STUN responder, when it runs. */
+  stunPort?: number;
 }
 
 /**
@@ -54,6 +57,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   private readonly connections = new Set<ClientConnection>();
   private readonly perIp = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private stun: StunServer | undefined;
   private stopping = false;
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
     this.upgrade(request, socket, head);
@@ -118,6 +122,24 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
         });
       });
     }
+    if (this.options.stunPort !== false) {
+      this.stun = createStunServer({
+        port: this.options.stunPort ?? 3478,
+        host: this.options.host ?? '0.0.0.0',
+        onRequest: (event) =>
+          this.metrics.stunRequests.inc({
+            outcome: event.accepted ? 'answered' : (event.reason ?? 'ignored'),
+          }),
+        onError: (error) => this.log.warn({ err: error.message }, 'STUN socket error'),
+      });
+      try {
+        await this.stun.start();
+      } catch (error) {
+        this.stun = undefined;
+        await this.stop(0);
+        throw error;
+      }
+    }
     const address = this.address();
     this.log.info(address, 'lobby listening');
     this.emit('server:listening', address);
@@ -155,6 +177,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     for (const player of [...this.state.players.values()]) this.state.forget(player);
     for (const room of [...this.state.rooms.values()]) this.state.rooms.delete(room);
     this.wss.close();
+    await this.stun?.stop();
     if (this.ownsHttp) {
       await new Promise<void>((resolve) => {
         this.http.close(() => resolve());

@@ -113,6 +113,99 @@ describe('BitWriter / BitReader', () => {
     expect([...writer.finish()]).toEqual([0b10100000]);
   });
 
+  it('takeBytes hands out results that later writes never overwrite', () => {
+    const writer = new BitWriter(16);
+    const taken: { bytes: Uint8Array; expected: number[] }[] = [];
+    for (let i = 0; i < 200; i++) {
+      const length = 1 + (i % 23);
+      for (let j = 0; j < length; j++) writer.writeUint((i * 31 + j) & 0xff, 8);
+      writer.writeUint(1, 1);
+      const expected = [...writer.finish()];
+      writer.reset();
+      for (let j = 0; j < length; j++) writer.writeUint((i * 31 + j) & 0xff, 8);
+      writer.writeUint(1, 1);
+      expect(writer.bitLength).toBe(length * 8 + 1);
+      taken.push({ bytes: writer.takeBytes(), expected });
+      expect(writer.bitLength).toBe(0);
+      // An abandoned message (reset) must not touch what was taken either.
+      writer.writeUint(0xffff, 16);
+      writer.reset();
+    }
+    for (const { bytes, expected } of taken) expect([...bytes]).toEqual(expected);
+  });
+
+  it('flagged exp-Golomb codes equal a 1 bit plus the code, and read back as one step', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            present: fc.boolean(),
+            order: fc.integer({ min: 0, max: 24 }),
+            value: fc.oneof(
+              fc.integer({ min: 0, max: 300 }),
+              fc.integer({ min: 0, max: 2 ** 32 - 1 - 2 ** 24 }),
+            ),
+          }),
+          { maxLength: 40 },
+        ),
+        (fields) => {
+          const fused = new BitWriter(8);
+          const plain = new BitWriter(8);
+          for (const { present, order, value } of fields) {
+            if (present) {
+              fused.writeFlaggedVarUintUnchecked(value, order);
+              plain.writeUint(1, 1);
+              plain.writeVarUint(value, order);
+            } else {
+              fused.writeUint(0, 1);
+              plain.writeUint(0, 1);
+            }
+          }
+          expect(fused.bitLength).toBe(plain.bitLength);
+          const bytes = fused.finish().slice();
+          expect([...bytes]).toEqual([...plain.finish()]);
+          const reader = new BitReader(bytes);
+          for (const { present, order, value } of fields) {
+            expect(reader.readFlaggedVarUint(order)).toBe(present ? value : -1);
+          }
+          reader.assertEnd();
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('readFlaggedVarUint fails exactly like readUint(1) then readVarUint, on any bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 10 }),
+        fc.array(fc.integer({ min: 0, max: 24 }), { maxLength: 12 }),
+        (bytes, orders) => {
+          const fused = new BitReader(bytes);
+          const plain = new BitReader(bytes);
+          for (const order of orders) {
+            let expected: number | string;
+            try {
+              expected = plain.readUint(1) === 0 ? -1 : plain.readVarUint(order);
+            } catch (error) {
+              expected = (error as Error).message;
+            }
+            let actual: number | string;
+            try {
+              actual = fused.readFlaggedVarUint(order);
+            } catch (error) {
+              expect(error).toBeInstanceOf(MalformedInputError);
+              actual = (error as Error).message;
+            }
+            expect(actual).toBe(expected);
+            expect(fused.bitOffset).toBe(plain.bitOffset);
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('rejects values that do not fit with InvalidMessageError', () => {
     const writer = new BitWriter();
     expect(() => writer.writeUint(256, 8)).toThrow(InvalidMessageError);

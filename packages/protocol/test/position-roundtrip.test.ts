@@ -139,6 +139,28 @@ describe('position codec round trip', () => {
   });
 });
 
+describe('encoded bytes', () => {
+  it('stay valid and unchanged after any number of later encodes', () => {
+    const codec = createPositionCodec({ yaw: true });
+    const encoder = codec.createEncoder();
+    const kept: { bytes: Uint8Array; copy: number[] }[] = [];
+    for (let tick = 0; tick < 400; tick++) {
+      const count = 1 + (tick % 50);
+      const entities = Array.from({ length: count }, (_, i) => ({
+        id: i * 7,
+        x: Math.sin(tick + i) * 500,
+        y: 0,
+        z: Math.cos(tick * 3 + i) * 500,
+        yaw: tick / 10 + i,
+      }));
+      const { bytes, sequence } = encoder.encode(entities);
+      kept.push({ bytes, copy: [...bytes] });
+      if (tick % 3 === 0) encoder.acknowledge(sequence);
+    }
+    for (const { bytes, copy } of kept) expect([...bytes]).toEqual(copy);
+  });
+});
+
 describe('byte targets', () => {
   it('one entity, 3D + yaw, full snapshot: at most 14 bytes', () => {
     const codec = createPositionCodec({ yaw: true });

@@ -8,6 +8,9 @@
 import { MalformedInputError } from '../errors.js';
 import { MAX_BIT_WIDTH, MAX_VAR_ORDER, zigzagDecode } from './bit-writer.js';
 
+/** Bits a single peek always yields (32 minus up to 7 for the bit offset in the first byte). */
+const PEEK_BITS = 25;
+
 /**
  * Reads what a {@link BitWriter} wrote. Every read checks the remaining
  * length first and throws {@link MalformedInputError} on overrun, so hostile
@@ -84,12 +87,41 @@ export class BitReader {
    * order, 0–24). The input is still fully checked.
    */
   readVarUintUnchecked(order: number): number {
-    const zeros = this.countZeros(31 - order);
-    // The leading 1 bit of m was consumed by countZeros.
-    const tailBits = zeros + order;
-    const tail = tailBits === 0 ? 0 : this.take(tailBits);
-    // 2^tailBits without Math.pow (tailBits ≤ 31).
-    return ((1 << tailBits) >>> 0) + tail - (1 << order);
+    // Fast path: the whole code (z zeros, then z + 1 + order bits) is in one
+    // peeked word and inside the input.
+    const position = this.bitPosition;
+    const word = this.peek(position);
+    const length = 2 * Math.clz32(word) + 1 + order;
+    if (length <= PEEK_BITS && position + length <= this.bitLimit) {
+      this.bitPosition = position + length;
+      return (word >>> (32 - length)) - (1 << order);
+    }
+    return this.readVarUintSlow(order);
+  }
+
+  /**
+   * Reads a presence bit and, when it is 1, the exp-Golomb code of order
+   * `order` (0–24, not checked) that follows it; returns −1 when the bit is
+   * 0. Same result, bits consumed and errors as {@link readUint}(1) followed
+   * (when 1) by {@link readVarUintUnchecked}, in one step.
+   */
+  readFlaggedVarUint(order: number): number {
+    const position = this.bitPosition;
+    if (position >= this.bitLimit) return this.take(1);
+    const word = this.peek(position);
+    if (word >= 0) {
+      // The presence bit is 0.
+      this.bitPosition = position + 1;
+      return -1;
+    }
+    const code = word << 1;
+    const length = 2 * Math.clz32(code) + 1 + order;
+    if (length < PEEK_BITS && position + 1 + length <= this.bitLimit) {
+      this.bitPosition = position + 1 + length;
+      return (code >>> (32 - length)) - (1 << order);
+    }
+    this.bitPosition = position + 1;
+    return this.readVarUintSlow(order);
   }
 
   /** Reads a zigzag-mapped {@link readVarUint}. */
@@ -107,6 +139,16 @@ export class BitReader {
     if (remaining > 0 && this.take(remaining) !== 0) {
       throw new MalformedInputError('padding bits after the end are not zero');
     }
+  }
+
+  /** {@link readVarUintUnchecked} for long codes and codes near or past the end. */
+  private readVarUintSlow(order: number): number {
+    const zeros = this.countZeros(31 - order);
+    // The leading 1 bit of m was consumed by countZeros.
+    const tailBits = zeros + order;
+    const tail = tailBits === 0 ? 0 : this.take(tailBits);
+    // 2^tailBits without Math.pow (tailBits ≤ 31).
+    return ((1 << tailBits) >>> 0) + tail - (1 << order);
   }
 
   /**
@@ -136,6 +178,30 @@ export class BitReader {
     }
   }
 
+  /**
+   * The 32 bits from bit `position` on, most significant first, as an int32;
+   * bits past the end of the input read as 0. At least {@link PEEK_BITS} of
+   * them are input bits when `position` is inside the input.
+   */
+  private peek(position: number): number {
+    const bytes = this.bytes;
+    const index = position >>> 3;
+    // position + 32 ≤ bitLimit implies the four bytes from `index` exist.
+    const word =
+      position + 32 <= this.bitLimit
+        ? (bytes[index]! << 24) | (bytes[index + 1]! << 16) | (bytes[index + 2]! << 8) | bytes[index + 3]!
+        : this.tailWord(index);
+    return word << (position & 7);
+  }
+
+  /** The four bytes from `index` on as a big-endian int32, zeros past the end. */
+  private tailWord(index: number): number {
+    const bytes = this.bytes;
+    let word = 0;
+    for (let i = index; i < index + 4; i++) word = (word << 8) | (i < bytes.length ? bytes[i]! : 0);
+    return word;
+  }
+
   /** Reads `bits` (1–32) bits after a bounds check. */
   private take(bits: number): number {
     const position = this.bitPosition;
@@ -145,17 +211,9 @@ export class BitReader {
       );
     }
     this.bitPosition = position + bits;
-    const bytes = this.bytes;
-    let index = position >>> 3;
-    const available = 8 - (position & 7);
-    let result = bytes[index]! & ((1 << available) - 1);
-    if (bits <= available) return result >>> (available - bits);
-    let need = bits - available;
-    while (need >= 8) {
-      result = result * 256 + bytes[++index]!;
-      need -= 8;
-    }
-    if (need > 0) result = result * (1 << need) + (bytes[++index]! >>> (8 - need));
-    return result;
+    if (bits <= PEEK_BITS) return this.peek(position) >>> (32 - bits);
+    // 26–32 bits: the first 16, then the rest.
+    const rest = bits - 16;
+    return (this.peek(position) >>> 16) * (1 << rest) + (this.peek(position + 16) >>> (32 - rest));
   }
 }

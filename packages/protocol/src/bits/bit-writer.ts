@@ -48,31 +48,36 @@ export function varUintBitLength(value: number, order: number): number {
  */
 export class BitWriter {
   private buffer: Uint8Array;
+  /** Index of the first byte of the current message (bytes before it were handed out by {@link takeBytes}). */
+  private start = 0;
   /** Index of the next whole byte to write. */
   private position = 0;
-  /** Pending bits of the current partial byte, right-aligned. */
+  /** Pending bits not yet stored, right-aligned (a 32-bit accumulator). */
   private pending = 0;
-  /** How many bits `pending` holds (0–7). */
+  /** How many bits `pending` holds (0–31). */
   private pendingBits = 0;
+  /** `buffer.length − 4`: a word may be stored at any position up to this. */
+  private lastWordAt: number;
 
   /** @param initialCapacity Initial buffer size in bytes (it grows as needed). */
   constructor(initialCapacity: number = INITIAL_CAPACITY) {
     this.buffer = new Uint8Array(Math.max(8, initialCapacity));
+    this.lastWordAt = this.buffer.length - 4;
   }
 
   /** Number of bits written since the last {@link reset}. */
   get bitLength(): number {
-    return this.position * 8 + this.pendingBits;
+    return (this.position - this.start) * 8 + this.pendingBits;
   }
 
   /** Number of bytes {@link finish} would return (bits rounded up to whole bytes). */
   get byteLength(): number {
-    return this.position + (this.pendingBits > 0 ? 1 : 0);
+    return this.position - this.start + ((this.pendingBits + 7) >>> 3);
   }
 
   /** Forgets everything written; keeps the buffer for reuse. */
   reset(): void {
-    this.position = 0;
+    this.position = this.start;
     this.pending = 0;
     this.pendingBits = 0;
   }
@@ -159,49 +164,97 @@ export class BitWriter {
   }
 
   /**
+   * Writes a 1 bit followed by {@link writeVarUintUnchecked}(`value`,
+   * `order`), in one step where the two fit in 32 bits. Same contract.
+   */
+  writeFlaggedVarUintUnchecked(value: number, order: number): void {
+    const m = value + (1 << order);
+    const length = 32 - Math.clz32(m);
+    const bits = 2 * length - order;
+    if (bits <= 31) {
+      this.put((1 << (bits - 1)) | m, bits);
+    } else {
+      this.put(1, 1);
+      this.writeVarUintUnchecked(value, order);
+    }
+  }
+
+  /**
    * Pads the last partial byte with zero bits and returns a view of the
    * bytes written. The view is only valid until the next write or
    * {@link reset}; copy it (`slice()`) to keep it.
    */
   finish(): Uint8Array {
-    if (this.pendingBits > 0) {
-      this.ensure(1);
-      this.buffer[this.position++] = this.pending << (8 - this.pendingBits);
+    const pendingBits = this.pendingBits;
+    if (pendingBits > 0) {
+      this.ensure(4);
+      // Left-align the pending bits in 32 and store the bytes they touch.
+      const word = this.pending << (32 - pendingBits);
+      const buffer = this.buffer;
+      let position = this.position;
+      for (let shift = 24; shift > 24 - pendingBits; shift -= 8) buffer[position++] = word >>> shift;
+      this.position = position;
       this.pending = 0;
       this.pendingBits = 0;
     }
-    return this.buffer.subarray(0, this.position);
+    return this.buffer.subarray(this.start, this.position);
   }
 
-  /** Appends the low `bits` bits of `value` (1–32 bits, already validated). */
+  /**
+   * Like {@link finish}, but the bytes returned are never written again:
+   * later writes (after an implicit {@link reset}) go after them, or into a
+   * new buffer of the same capacity once this one is full. A long-lived
+   * writer can so hand out results without copying them; each result is a
+   * view that keeps its whole buffer (`initialCapacity` bytes or more) alive.
+   */
+  takeBytes(): Uint8Array {
+    this.finish();
+    const start = this.start;
+    const end = this.position;
+    this.start = end;
+    this.reset();
+    return new Uint8Array(this.buffer.buffer, start, end - start);
+  }
+
+  /**
+   * Appends the low `bits` bits of `value` (1–32 bits, already validated).
+   * Bits collect in a 32-bit accumulator that is stored four bytes at a time.
+   */
   private put(value: number, bits: number): void {
-    const have = this.pendingBits;
-    if (have + bits < 8) {
+    const free = 32 - this.pendingBits;
+    if (bits < free) {
       this.pending = (this.pending << bits) | value;
-      this.pendingBits = have + bits;
+      this.pendingBits += bits;
       return;
     }
-    if (this.position + 5 > this.buffer.length) this.ensure(5);
+    // Fill the accumulator to exactly 32 bits and store it; keep the rest.
+    // (When it is empty, free = 32 and `pending << 32` is `pending` = 0.)
+    const rest = bits - free;
+    const word = (this.pending << free) | (value >>> rest);
+    if (this.position > this.lastWordAt) this.ensure(4);
     const buffer = this.buffer;
-    let position = this.position;
-    let rest = bits - (8 - have);
-    buffer[position++] = (this.pending << (8 - have)) | (value >>> rest);
-    while (rest >= 8) {
-      rest -= 8;
-      buffer[position++] = value >>> rest;
-    }
-    this.position = position;
+    const position = this.position;
+    buffer[position] = word >>> 24;
+    buffer[position + 1] = word >>> 16;
+    buffer[position + 2] = word >>> 8;
+    buffer[position + 3] = word;
+    this.position = position + 4;
     this.pending = value & ((1 << rest) - 1);
     this.pendingBits = rest;
   }
 
   private ensure(extra: number): void {
-    const needed = this.position + extra;
-    if (needed <= this.buffer.length) return;
-    let capacity = this.buffer.length * 2;
-    while (capacity < needed) capacity *= 2;
+    if (this.position + extra <= this.buffer.length) return;
+    // Move the current message to the start of a new buffer, at least twice
+    // its size (the old buffer may still be viewed by takeBytes results).
+    const used = this.position - this.start;
+    let capacity = this.buffer.length;
+    while (capacity < 2 * (used + extra)) capacity *= 2;
     const grown = new Uint8Array(capacity);
-    grown.set(this.buffer.subarray(0, this.position));
+    grown.set(this.buffer.subarray(this.start, this.position));
     this.buffer = grown;
+    this.lastWordAt = capacity - 4;
+    this.start = 0;
+    this.position = used;
   }
 }

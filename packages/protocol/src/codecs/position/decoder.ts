@@ -30,28 +30,41 @@ function copyRow(source: Int32Array, from: number, target: Int32Array, to: numbe
   for (let f = 0; f < width; f++) target[t + f] = source[s + f]!;
 }
 
+/** Grows a scratch array to hold at least `count` entries (contents are dropped). */
+function growIds(array: Uint32Array, count: number): Uint32Array {
+  return count <= array.length ? array : new Uint32Array(Math.max(count, array.length * 2));
+}
+
+/** Grows a scratch value array to hold at least `count` rows of `width` (contents are dropped). */
+function growValues(array: Int32Array, count: number, width: number): Int32Array {
+  return count * width <= array.length
+    ? array
+    : new Int32Array(Math.max(count, (array.length / width) * 2) * width);
+}
+
 /** The {@link PositionDecoder} implementation. */
 export class SnapshotDecoder implements PositionDecoder {
   private readonly layout: PositionLayout;
   private readonly fieldCount: number;
+  private readonly maxEntities: number;
+  private readonly maxEntityId: number;
   private readonly history: DecoderHistory;
   private readonly reader = new BitReader();
   // Scratch, reused across decodes.
   private removed = new Uint8Array(16);
-  private keptRows = new Uint32Array(16);
-  private keptValues: Int32Array;
-  private addedIds = new Uint32Array(16);
+  private addedIds: Uint32Array = new Uint32Array(16);
   private addedValues: Int32Array;
 
   constructor(
-    private readonly options: ResolvedPositionCodecOptions,
+    options: ResolvedPositionCodecOptions,
     layout: PositionLayout,
     private readonly quantizer: Quantizer,
   ) {
     this.layout = layout;
     this.fieldCount = layout.fieldCount;
+    this.maxEntities = options.maxEntities;
+    this.maxEntityId = options.maxEntityId;
     this.history = new DecoderHistory(options.historySize, layout.fieldCount);
-    this.keptValues = new Int32Array(16 * layout.fieldCount);
     this.addedValues = new Int32Array(16 * layout.fieldCount);
   }
 
@@ -87,72 +100,66 @@ export class SnapshotDecoder implements PositionDecoder {
   }
 
   private materialize(snapshot: QuantizedSnapshot): EntityState[] {
-    const entities = new Array<EntityState>(snapshot.count);
-    const fieldCount = this.fieldCount;
-    for (let i = 0; i < snapshot.count; i++) {
-      entities[i] = this.quantizer.dequantize(snapshot.ids[i]!, snapshot.values, i * fieldCount);
-    }
-    return entities;
+    return this.quantizer.dequantizeAll(snapshot.ids, snapshot.values, snapshot.count, this.fieldCount);
   }
 
   private readEntityCount(limit: number): number {
     const count = this.reader.readVarUint();
     if (count > limit) {
-      throw new InvalidMessageError(
-        `snapshot has more than maxEntities (${this.options.maxEntities}) entities`,
-      );
+      throw new InvalidMessageError(`snapshot has more than maxEntities (${this.maxEntities}) entities`);
     }
     return count;
   }
 
-  /** Reads one id gap after `previous` and validates the id. */
-  private readId(previous: number): number {
-    const id = previous + 1 + this.reader.readVarUintUnchecked(0);
-    if (id > this.options.maxEntityId) {
-      throw new InvalidMessageError(`entity id ${id} exceeds maxEntityId (${this.options.maxEntityId})`);
-    }
-    return id;
-  }
-
-  /** Reads absolute fields into `values[offset..]`. */
-  private readAbsolute(values: Int32Array, offset: number): void {
+  /** Reads `count` entities (id gaps and absolute fields) into `ids` and `values`. */
+  private readEntities(count: number, ids: Uint32Array, values: Int32Array): void {
     const reader = this.reader;
     const { bits, maxValues } = this.layout;
-    for (let f = 0; f < bits.length; f++) {
-      const value = reader.readUintUnchecked(bits[f]!);
-      if (value > maxValues[f]!) {
-        const field = this.layout.fields[f]!;
-        throw new InvalidMessageError(`${field.key} value ${value} exceeds its range 0..${field.maxValue}`);
+    const fieldCount = this.fieldCount;
+    const maxEntityId = this.maxEntityId;
+    let previous = -1;
+    let offset = 0;
+    for (let i = 0; i < count; i++) {
+      const id = previous + 1 + reader.readVarUintUnchecked(0);
+      if (id > maxEntityId) {
+        throw new InvalidMessageError(`entity id ${id} exceeds maxEntityId (${maxEntityId})`);
       }
-      values[offset + f] = value;
+      ids[i] = id;
+      previous = id;
+      for (let f = 0; f < fieldCount; f++) {
+        const value = reader.readUintUnchecked(bits[f]!);
+        if (value > maxValues[f]!) this.outOfRange(f, value);
+        values[offset++] = value;
+      }
     }
+  }
+
+  /** Throws the error for an absolute value above its field's range. */
+  private outOfRange(f: number, value: number): never {
+    const field = this.layout.fields[f]!;
+    throw new InvalidMessageError(`${field.key} value ${value} exceeds its range 0..${field.maxValue}`);
   }
 
   private readFull(target: QuantizedSnapshot): void {
-    const count = this.readEntityCount(this.options.maxEntities);
+    const count = this.readEntityCount(this.maxEntities);
     target.ensureCapacity(count);
-    let previous = -1;
-    for (let i = 0; i < count; i++) {
-      const id = this.readId(previous);
-      target.ids[i] = id;
-      previous = id;
-      this.readAbsolute(target.values, i * this.fieldCount);
-    }
+    this.readEntities(count, target.ids, target.values);
     target.count = count;
   }
 
-  private readDelta(base: QuantizedSnapshot, target: QuantizedSnapshot): void {
+  /**
+   * Reads the removed list and copies the kept baseline entities (ids and
+   * values), in order, to the first rows of `target`. Returns how many kept.
+   */
+  private readKept(base: QuantizedSnapshot, target: QuantizedSnapshot): number {
     const reader = this.reader;
-    const { kinds, deltaOrders, maxValues } = this.layout;
     const fieldCount = this.fieldCount;
     const baseCount = base.count;
-
-    // Removed entities: ascending indices into the baseline.
     if (this.removed.length < baseCount)
       this.removed = new Uint8Array(Math.max(baseCount, this.removed.length * 2));
     const removed = this.removed;
-    removed.fill(0, 0, baseCount);
     const removedCount = readBounded(reader, baseCount, 'removed count');
+    if (removedCount > 0) removed.fill(0, 0, baseCount);
     let previous = -1;
     for (let i = 0; i < removedCount; i++) {
       const index = previous + 1 + reader.readVarUintUnchecked(0);
@@ -160,100 +167,120 @@ export class SnapshotDecoder implements PositionDecoder {
       removed[index] = 1;
       previous = index;
     }
-
-    // Kept entities, in baseline order, with their baseline values.
     const keptCount = baseCount - removedCount;
-    if (this.keptRows.length < keptCount) {
-      this.keptRows = new Uint32Array(Math.max(keptCount, this.keptRows.length * 2));
-      this.keptValues = new Int32Array(this.keptRows.length * fieldCount);
+    const baseIds = base.ids;
+    const baseValues = base.values;
+    if (removedCount === 0 && baseIds.length <= 2 * baseCount + 16) {
+      // Copy the baseline's whole buffers: no subarray views to allocate,
+      // and the capacity is not much more than the entities.
+      target.ensureCapacity(baseIds.length);
+      target.ids.set(baseIds);
+      target.values.set(baseValues);
+    } else if (removedCount === 0) {
+      target.ensureCapacity(baseCount);
+      target.ids.set(baseIds.subarray(0, baseCount));
+      target.values.set(baseValues.subarray(0, baseCount * fieldCount));
+    } else {
+      target.ensureCapacity(keptCount);
+      const ids = target.ids;
+      const values = target.values;
+      let k = 0;
+      for (let b = 0; b < baseCount; b++) {
+        if (removed[b] === 1) continue;
+        ids[k] = baseIds[b]!;
+        copyRow(baseValues, b, values, k, fieldCount);
+        k++;
+      }
     }
-    const keptRows = this.keptRows;
-    const keptValues = this.keptValues;
-    let k = 0;
-    for (let b = 0; b < baseCount; b++) {
-      if (removed[b] === 1) continue;
-      keptRows[k] = b;
-      copyRow(base.values, b, keptValues, k, fieldCount);
-      k++;
-    }
+    return keptCount;
+  }
 
-    // Changed entities: ascending positions in the kept list, then per-field deltas.
+  /**
+   * Reads the changed list and applies each delta, validated, to the kept
+   * rows of `target` (row = position in the kept list).
+   */
+  private readChanged(target: QuantizedSnapshot, keptCount: number): void {
+    const reader = this.reader;
+    const { kinds, deltaOrders, maxValues } = this.layout;
+    const fieldCount = this.fieldCount;
     const changedCount = readBounded(reader, keptCount, 'changed count');
-    previous = -1;
+    const values = target.values;
+    let previous = -1;
     for (let i = 0; i < changedCount; i++) {
       const position = previous + 1 + reader.readVarUintUnchecked(0);
       if (position >= keptCount)
         throw new MalformedInputError(`changed index ${position} is outside the kept list`);
       previous = position;
-      const offset = position * fieldCount;
+      const row = position * fieldCount;
       let any = false;
       for (let f = 0; f < fieldCount; f++) {
-        if (reader.readUintUnchecked(1) === 0) continue;
+        const coded = reader.readFlaggedVarUint(deltaOrders[f]!);
+        if (coded < 0) continue;
         any = true;
-        // The code is zigzag(delta) − 1 (delta ≠ 0).
-        const code = reader.readVarUintUnchecked(deltaOrders[f]!) + 1;
-        const delta = code % 2 === 0 ? code / 2 : -(code + 1) / 2;
-        const old = keptValues[offset + f]!;
+        // `coded` is zigzag(delta) − 1 (delta ≠ 0): odd → positive, even → negative.
+        // (Integer ops only: `coded` can exceed 2^31, where `%` would be a float fmod.)
+        const half = (coded >>> 1) + 1;
+        const delta = (coded & 1) === 1 ? half : -half;
         const maxValue = maxValues[f]!;
-        let value: number;
+        let value = values[row + f]! + delta;
         if (kinds[f] === FieldKind.Yaw) {
           const modulus = maxValue + 1;
           if (delta < -modulus / 2 || delta >= modulus / 2) {
             throw new InvalidMessageError(`yaw delta ${delta} is outside the circle`);
           }
-          value = old + delta;
           if (value < 0) value += modulus;
           else if (value >= modulus) value -= modulus;
-        } else {
-          value = old + delta;
-          if (value < 0 || value > maxValue) {
-            const key = this.layout.fields[f]!.key;
-            throw new InvalidMessageError(`${key} value ${value} exceeds its range 0..${maxValue}`);
-          }
+        } else if (value < 0 || value > maxValue) {
+          const key = this.layout.fields[f]!.key;
+          throw new InvalidMessageError(`${key} value ${value} exceeds its range 0..${maxValue}`);
         }
-        keptValues[offset + f] = value;
+        values[row + f] = value;
       }
       if (!any) throw new MalformedInputError('a changed entity changes no field');
     }
+  }
 
-    // Added entities.
-    const addedCount = this.readEntityCount(this.options.maxEntities - keptCount);
-    if (this.addedIds.length < addedCount) {
-      this.addedIds = new Uint32Array(Math.max(addedCount, this.addedIds.length * 2));
-      this.addedValues = new Int32Array(this.addedIds.length * fieldCount);
-    }
+  private readDelta(base: QuantizedSnapshot, target: QuantizedSnapshot): void {
+    const fieldCount = this.fieldCount;
+    const keptCount = this.readKept(base, target);
+    this.readChanged(target, keptCount);
+
+    const addedCount = this.readEntityCount(this.maxEntities - keptCount);
+    target.count = keptCount;
+    if (addedCount === 0) return;
+    this.addedIds = growIds(this.addedIds, addedCount);
+    this.addedValues = growValues(this.addedValues, addedCount, fieldCount);
     const addedIds = this.addedIds;
     const addedValues = this.addedValues;
-    previous = -1;
-    for (let i = 0; i < addedCount; i++) {
-      const id = this.readId(previous);
-      addedIds[i] = id;
-      previous = id;
-      this.readAbsolute(addedValues, i * fieldCount);
+    this.readEntities(addedCount, addedIds, addedValues);
+
+    // An added id that is also kept: report the smallest, as a forward merge would.
+    const keptIds = target.ids;
+    for (let k = 0, a = 0; k < keptCount && a < addedCount; ) {
+      const keptId = keptIds[k]!;
+      const addedId = addedIds[a]!;
+      if (keptId === addedId) {
+        throw new InvalidMessageError(`added entity ${addedId} is already in the snapshot`);
+      }
+      if (keptId < addedId) k++;
+      else a++;
     }
 
-    // Merge kept and added by ascending id.
+    // Merge added into the kept rows by ascending id, in place, from the back.
     const total = keptCount + addedCount;
     target.ensureCapacity(total);
     const ids = target.ids;
     const values = target.values;
-    const baseIds = base.ids;
-    let a = 0;
-    k = 0;
-    for (let out = 0; out < total; out++) {
-      const keptId = k < keptCount ? baseIds[keptRows[k]!]! : -1;
-      const addedId = a < addedCount ? addedIds[a]! : -1;
-      if (a >= addedCount || (k < keptCount && keptId < addedId)) {
-        ids[out] = keptId;
-        copyRow(keptValues, k, values, out, fieldCount);
-        k++;
+    let k = keptCount - 1;
+    for (let a = addedCount - 1, out = total - 1; a >= 0; out--) {
+      if (k >= 0 && ids[k]! > addedIds[a]!) {
+        ids[out] = ids[k]!;
+        copyRow(values, k, values, out, fieldCount);
+        k--;
       } else {
-        if (k < keptCount && keptId === addedId) {
-          throw new InvalidMessageError(`added entity ${addedId} is already in the snapshot`);
-        }
-        ids[out] = addedId;
+        ids[out] = addedIds[a]!;
         copyRow(addedValues, a, values, out, fieldCount);
-        a++;
+        a--;
       }
     }
     target.count = total;

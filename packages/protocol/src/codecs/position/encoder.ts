@@ -21,12 +21,18 @@ import {
   sequenceDistance,
 } from './wire-format.js';
 
+/**
+ * Bytes of the buffer encoded snapshots are carved from (about 27 snapshots of
+ * 32 entities): a returned snapshot keeps at most this much memory alive.
+ */
+const OUTPUT_SLAB_BYTES = 8192;
+
 /** Grows a scratch index array to hold at least `count` entries. */
-function grow(array: Uint32Array<ArrayBuffer>, count: number): Uint32Array<ArrayBuffer> {
+function grow(array: Int32Array<ArrayBuffer>, count: number): Int32Array<ArrayBuffer> {
   if (count <= array.length) return array;
   let capacity = array.length * 2;
   while (capacity < count) capacity *= 2;
-  return new Uint32Array(capacity);
+  return new Int32Array(capacity);
 }
 
 /** Writes every field of row `row` of `values` as absolute values (`bits[f]` bits each). */
@@ -41,15 +47,16 @@ export class SnapshotEncoder implements PositionEncoder {
   private readonly layout: PositionLayout;
   private readonly fieldCount: number;
   private readonly history: EncoderHistory;
-  private readonly writer = new BitWriter(256);
+  /** Output slab: each encode's bytes are a view into it, never overwritten (see `BitWriter.takeBytes`). */
+  private readonly writer = new BitWriter(OUTPUT_SLAB_BYTES);
   private nextSequence = 0;
   // Scratch arrays, reused across encodes.
-  private order = new Uint32Array(16);
-  private removed = new Uint32Array(16);
-  private keptBase = new Uint32Array(16);
-  private keptCurrent = new Uint32Array(16);
-  private changed = new Uint32Array(16);
-  private added = new Uint32Array(16);
+  private order = new Int32Array(16);
+  private removed = new Int32Array(16);
+  private keptBase = new Int32Array(16);
+  private keptCurrent = new Int32Array(16);
+  private changed = new Int32Array(16);
+  private added = new Int32Array(16);
 
   constructor(
     private readonly options: ResolvedPositionCodecOptions,
@@ -92,7 +99,9 @@ export class SnapshotEncoder implements PositionEncoder {
       writer.writeVarUint(sequenceDistance(sequence, base.sequence) - 1);
       this.writeDelta(base, current);
     }
-    const bytes = writer.finish().slice();
+    // A view into the writer's slab: allocating a fresh ArrayBuffer for each
+    // datagram (what slice() does above 64 bytes) costs more than encoding it.
+    const bytes = writer.takeBytes();
     this.history.commit();
     this.nextSequence = (sequence + 1) & SEQUENCE_MASK;
     return { bytes, sequence, baseline: base === null ? null : base.sequence };
@@ -108,7 +117,7 @@ export class SnapshotEncoder implements PositionEncoder {
   }
 
   /** Validates ids and returns entity indices in ascending id order. */
-  private sortedOrder(entities: readonly EntityState[]): Uint32Array<ArrayBuffer> {
+  private sortedOrder(entities: readonly EntityState[]): Int32Array<ArrayBuffer> {
     const count = entities.length;
     const maxId = this.options.maxEntityId;
     this.order = grow(this.order, count);
@@ -164,7 +173,7 @@ export class SnapshotEncoder implements PositionEncoder {
     this.added = grow(this.added, currentCount);
     const { removed, keptBase, keptCurrent, changed, added } = this;
 
-    // Merge the two sorted id lists.
+    // Merge the two sorted id lists (usually identical: then every entity is kept).
     let removedCount = 0;
     let keptCount = 0;
     let addedCount = 0;
@@ -172,6 +181,15 @@ export class SnapshotEncoder implements PositionEncoder {
     let c = 0;
     const baseIds = base.ids;
     const currentIds = current.ids;
+    if (baseCount === currentCount) {
+      while (keptCount < baseCount && baseIds[keptCount] === currentIds[keptCount]) {
+        keptBase[keptCount] = keptCount;
+        keptCurrent[keptCount] = keptCount;
+        keptCount++;
+      }
+      b = keptCount;
+      c = keptCount;
+    }
     while (b < baseCount || c < currentCount) {
       if (c >= currentCount || (b < baseCount && baseIds[b]! < currentIds[c]!)) {
         removed[removedCount++] = b++;
@@ -226,9 +244,8 @@ export class SnapshotEncoder implements PositionEncoder {
           if (delta >= half) delta -= modulus;
           else if (delta < -half) delta += modulus;
         }
-        writer.writeUintUnchecked(1, 1);
-        // zigzag(delta) − 1: delta is never 0 here.
-        writer.writeVarUintUnchecked(delta > 0 ? 2 * delta - 1 : -2 * delta - 2, deltaOrders[f]!);
+        // A 1 bit, then zigzag(delta) − 1: delta is never 0 here.
+        writer.writeFlaggedVarUintUnchecked(delta > 0 ? 2 * delta - 1 : -2 * delta - 2, deltaOrders[f]!);
       }
     }
 

@@ -119,22 +119,30 @@ export class EncoderHistory {
  */
 export class DecoderHistory {
   private readonly slots: QuantizedSnapshot[];
-  private readonly used: Uint8Array;
+  /** Sequence held by each slot, or −1 when the slot is empty (one flat array to scan). */
+  private readonly sequences: Int32Array;
   private next = 0;
   private spare: QuantizedSnapshot;
 
   constructor(historySize: number, fieldCount: number) {
     this.slots = Array.from({ length: historySize }, () => new QuantizedSnapshot(fieldCount));
-    this.used = new Uint8Array(historySize);
+    this.sequences = new Int32Array(historySize).fill(-1);
     this.spare = new QuantizedSnapshot(fieldCount);
+  }
+
+  /** Slot holding `sequence`, or −1. Scans newest first: baselines are usually recent. */
+  private indexOf(sequence: number): number {
+    const sequences = this.sequences;
+    const size = sequences.length;
+    for (let i = this.next - 1; i >= 0; i--) if (sequences[i] === sequence) return i;
+    for (let i = size - 1; i >= this.next; i--) if (sequences[i] === sequence) return i;
+    return -1;
   }
 
   /** The stored snapshot with this sequence, or `null`. */
   find(sequence: number): QuantizedSnapshot | null {
-    for (let i = 0; i < this.slots.length; i++) {
-      if (this.used[i] === 1 && this.slots[i]!.sequence === sequence) return this.slots[i]!;
-    }
-    return null;
+    const index = this.indexOf(sequence);
+    return index < 0 ? null : this.slots[index]!;
   }
 
   /** A scratch snapshot to decode into; it becomes stored only through {@link commitScratch}. */
@@ -145,25 +153,19 @@ export class DecoderHistory {
   /** Stores the scratch snapshot (swapping buffers, no copy). */
   commitScratch(): void {
     const incoming = this.spare;
-    let index = -1;
-    for (let i = 0; i < this.slots.length; i++) {
-      if (this.used[i] === 1 && this.slots[i]!.sequence === incoming.sequence) {
-        index = i;
-        break;
-      }
-    }
+    let index = this.indexOf(incoming.sequence);
     if (index < 0) {
       index = this.next;
       this.next = (this.next + 1) % this.slots.length;
     }
     this.spare = this.slots[index]!;
     this.slots[index] = incoming;
-    this.used[index] = 1;
+    this.sequences[index] = incoming.sequence;
   }
 
   /** Forgets every stored snapshot. */
   reset(): void {
-    this.used.fill(0);
+    this.sequences.fill(-1);
     this.next = 0;
   }
 }

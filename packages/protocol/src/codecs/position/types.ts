@@ -36,7 +36,12 @@ export interface EntityState {
 
 /** The result of {@link PositionEncoder.encode}. */
 export interface EncodedSnapshot {
-  /** The datagram payload. A copy owned by the caller: it stays valid after later encodes. */
+  /**
+   * The datagram payload, owned by the caller: later encodes never change it.
+   * To save an allocation per snapshot it is a view into a buffer (a few KiB)
+   * that it shares with other snapshots of the same encoder: mind
+   * `byteOffset`/`byteLength`, and do not transfer or detach its `buffer`.
+   */
   bytes: Uint8Array;
   /** The snapshot's 16-bit sequence number (0–65535, wraps). Acknowledge it when the peer reports receipt. */
   sequence: number;
