@@ -31,13 +31,7 @@ describe('lobby under abuse', () => {
     lobby.on('connection:reject', (event) => closes.push(event.code));
     sentinelA = await RawClient.welcomed(url, 'sentinel-a');
     sentinelB = await RawClient.welcomed(url, 'sentinel-b');
-    const room = await sentinelA.request({
-      type: 'room:create',
-      name: 'Calm',
-      capacity: 2,
-      visibility: 'private',
-    });
-    if (room.type !== 'room:joined') throw new Error('no room');
+    const room = await sentinelA.createRoom({ name: 'Calm', capacity: 2, visibility: 'private' });
     await sentinelB.request({ type: 'room:join', roomId: room.room.id });
     // 100 frames a second from A to B, plus B's heartbeats, for the whole suite.
     sentinelTimer = setInterval(() => {
@@ -120,8 +114,7 @@ describe('lobby under abuse', () => {
 
   it('cannot reach another room by relay or signal, and cannot spoof the source index', async () => {
     const [a, b] = [await hostile('a'), await hostile('b')];
-    const room = await a.request({ type: 'room:create', name: 'Noisy', capacity: 4, visibility: 'public' });
-    if (room.type !== 'room:joined') throw new Error('no room');
+    const room = await a.createRoom({ name: 'Noisy', capacity: 4, visibility: 'public' });
     await b.request({ type: 'room:join', roomId: room.room.id });
     const sentinelRelays = sentinelB.relays.length;
     for (let index = 0; index < 10; index++) a.relayTo(index, Uint8Array.of(0xee)); // indexes are per room
@@ -141,14 +134,12 @@ describe('lobby under abuse', () => {
 
   it('refuses brute-forcing a room password', async () => {
     const owner = await hostile('owner');
-    const room = await owner.request({
-      type: 'room:create',
+    const room = await owner.createRoom({
       name: 'Vault',
       capacity: 4,
       visibility: 'private',
       password: 'correct horse',
     });
-    if (room.type !== 'room:joined') throw new Error('no room');
     const thief = await hostile('thief');
     const codes: number[] = [];
     for (let i = 0; i < 12; i++) {
@@ -177,8 +168,7 @@ describe('lobby under abuse', () => {
     fast.on('connection:reject', (event) => rejected.push(event.code));
     const sender = await RawClient.welcomed(fastUrl, 'sender');
     const sleeper = await RawClient.welcomed(fastUrl, 'sleeper');
-    const room = await sender.request({ type: 'room:create', name: 'R', capacity: 2, visibility: 'public' });
-    if (room.type !== 'room:joined') throw new Error('no room');
+    const room = await sender.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
     await sleeper.request({ type: 'room:join', roomId: room.room.id });
     // Never read again (ws resumes a merely paused socket, so detach its reader too).
     const socket = (sleeper.ws as unknown as { _socket: NodeJS.ReadableStream })._socket;

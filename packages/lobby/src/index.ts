@@ -25,6 +25,7 @@ export {
   type LobbyLimitOptions,
   type LobbyServerOptions,
 } from './options.js';
+export type { StunRejectReason } from './stun/binding-responder.js';
 export {
   createStunServer,
   DEFAULT_STUN_MAX_REQUESTS_PER_SECOND_PER_IP,

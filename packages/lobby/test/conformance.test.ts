@@ -54,14 +54,12 @@ describe('lobby conformance', () => {
 
   it('creates, lists, joins by code and by id, with pair nonces shared by each pair', async () => {
     const alice = await connect('alice');
-    const created = await alice.request({
-      type: 'room:create',
+    const created = await alice.createRoom({
       name: 'Arena',
       capacity: 4,
       visibility: 'public',
       metadata: { mode: 'ffa' },
     });
-    if (created.type !== 'room:joined') throw new Error(JSON.stringify(created));
     expect(created.you.peerIndex).toBe(0);
     expect(created.members).toEqual([]);
     expect(created.room.hostId).toBe(alice.welcome!.playerId);
@@ -106,14 +104,12 @@ describe('lobby conformance', () => {
 
   it('never lists private rooms or passwords, and checks passwords', async () => {
     const alice = await connect('alice');
-    const created = await alice.request({
-      type: 'room:create',
+    const created = await alice.createRoom({
       name: 'Secret',
       capacity: 2,
       visibility: 'private',
       password: 'hunter2',
     });
-    if (created.type !== 'room:joined') throw new Error(JSON.stringify(created));
     const bob = await connect('bob');
     const listed = await bob.request({ type: 'room:list' });
     expect(listed).toMatchObject({ type: 'room:list-result', rooms: [] });
@@ -143,13 +139,7 @@ describe('lobby conformance', () => {
 
   it('relays to one peer with the source index, and broadcasts once to every other member', async () => {
     const [alice, bob, carol] = [await connect('alice'), await connect('bob'), await connect('carol')];
-    const created = await alice.request({
-      type: 'room:create',
-      name: 'R',
-      capacity: 4,
-      visibility: 'public',
-    });
-    if (created.type !== 'room:joined') throw new Error('no room');
+    const created = await alice.createRoom({ name: 'R', capacity: 4, visibility: 'public' });
     await bob.request({ type: 'room:join', roomId: created.room.id });
     await carol.request({ type: 'room:join', roomId: created.room.id });
     alice.relayTo(1, Uint8Array.of(1, 2, 3));
@@ -166,13 +156,7 @@ describe('lobby conformance', () => {
 
   it('forwards signals only inside the room, stamped with the real sender', async () => {
     const [alice, bob, mallory] = [await connect('alice'), await connect('bob'), await connect('mallory')];
-    const created = await alice.request({
-      type: 'room:create',
-      name: 'R',
-      capacity: 4,
-      visibility: 'public',
-    });
-    if (created.type !== 'room:joined') throw new Error('no room');
+    const created = await alice.createRoom({ name: 'R', capacity: 4, visibility: 'public' });
     await bob.request({ type: 'room:join', roomId: created.room.id });
     alice.send({
       type: 'signal',
@@ -197,13 +181,7 @@ describe('lobby conformance', () => {
 
   it('hands the host role on when the host leaves, and lets only the host set metadata', async () => {
     const [alice, bob] = [await connect('alice'), await connect('bob')];
-    const created = await alice.request({
-      type: 'room:create',
-      name: 'R',
-      capacity: 4,
-      visibility: 'public',
-    });
-    if (created.type !== 'room:joined') throw new Error('no room');
+    const created = await alice.createRoom({ name: 'R', capacity: 4, visibility: 'public' });
     await bob.request({ type: 'room:join', roomId: created.room.id });
     const notHost = await bob.request({ type: 'room:set-metadata', metadata: { round: 2 } });
     expect(errorCode(notHost)).toBe(LobbyErrorCode.NotHost);

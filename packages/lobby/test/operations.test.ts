@@ -24,8 +24,7 @@ describe('lobby operations', () => {
       await RawClient.welcomed(started.url, 'a'),
       await RawClient.welcomed(started.url, 'b'),
     ];
-    const room = await alice.request({ type: 'room:create', name: 'R', capacity: 4, visibility: 'public' });
-    if (room.type !== 'room:joined') throw new Error('no room');
+    const room = await alice.createRoom({ name: 'R', capacity: 4, visibility: 'public' });
     await bob.request({ type: 'room:join', roomId: room.room.id });
     alice.relayTo(1, new Uint8Array(10));
     await bob.relaysReceived(1);

@@ -14,13 +14,7 @@ describe('resume after a dropped connection', () => {
     const alice = await RawClient.welcomed(url, 'alice');
     const bob = await RawClient.welcomed(url, 'bob');
     clients.push(alice, bob);
-    const created = await alice.request({
-      type: 'room:create',
-      name: 'R',
-      capacity: 4,
-      visibility: 'public',
-    });
-    if (created.type !== 'room:joined') throw new Error('no room');
+    const created = await alice.createRoom({ name: 'R', capacity: 4, visibility: 'public' });
     await bob.request({ type: 'room:join', roomId: created.room.id });
     await alice.nextOfType('presence:join');
     return { alice, bob };

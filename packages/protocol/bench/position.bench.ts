@@ -8,19 +8,15 @@ import { decode as msgpackDecode, encode as msgpackEncode } from '@msgpack/msgpa
 import { Packr } from 'msgpackr';
 import { type BenchRow, type BenchSuite, type BenchTable, opsPerSecond } from '../../../bench/harness.js';
 import { createPositionCodec, type EntityState } from '../src/codecs/position/index.js';
+import { Prng } from '../src/testing/index.js';
 
 const KEYS = ['id', 'x', 'y', 'z', 'yaw'];
 const FRAMES = 64;
 
-/** Seeded PRNG (mulberry32), so every run measures the same data. */
+/** Seeded PRNG (the simulator's mulberry32) as a function. */
 function prng(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = new Prng(seed);
+  return () => random.next();
 }
 
 /** `FRAMES` consecutive snapshots of `count` players walking at 5–10 units/s, sampled at 30 Hz. */

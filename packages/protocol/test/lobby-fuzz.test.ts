@@ -13,17 +13,12 @@ import {
   peekFrameKind,
   type ServerMessage,
 } from '../src/lobby/index.js';
+import { Prng } from '../src/testing/index.js';
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
+/** Seeded PRNG (the simulator's mulberry32) as a function, so failures reproduce. */
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Prng(seed);
+  return () => random.next();
 }
 
 const client: ClientMessage[] = [

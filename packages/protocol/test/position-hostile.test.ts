@@ -5,16 +5,12 @@ import {
   type PositionCodecOptions,
 } from '../src/codecs/position/index.js';
 import { InvalidMessageError, MalformedInputError, MissingBaselineError } from '../src/errors.js';
+import { Prng } from '../src/testing/index.js';
 
-/** Seeded PRNG (mulberry32). */
+/** Seeded PRNG (the simulator's mulberry32) as a function. */
 function prng(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = new Prng(seed);
+  return () => random.next();
 }
 
 function isTyped(error: unknown): boolean {

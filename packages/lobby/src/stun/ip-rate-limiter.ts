@@ -30,7 +30,7 @@ export class IpRateLimiter {
   readonly #max: number;
   readonly #buckets = new Map<string, Bucket>();
 
-  /** @throws {@link InvalidOptionError} on out-of-range options. */
+  /** @throws `InvalidOptionError` on out-of-range options. */
   constructor(options: IpRateLimiterOptions) {
     const { ratePerSecond, burst, maxTrackedKeys } = options;
     if (!(ratePerSecond > 0)) throw new InvalidOptionError('ratePerSecond must be > 0');

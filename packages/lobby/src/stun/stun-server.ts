@@ -161,7 +161,7 @@ function toError(value: unknown): Error {
  * // ... on shutdown:
  * await stun.stop();
  * ```
- * @throws {@link InvalidOptionError} on an out-of-range option or a SOFTWARE string that is too long.
+ * @throws `InvalidOptionError` on an out-of-range option or a SOFTWARE string that is too long.
  */
 export function createStunServer(options: StunServerOptions = {}): StunServer {
   const config = resolveOptions(options);

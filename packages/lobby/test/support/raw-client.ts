@@ -4,6 +4,8 @@ import {
   encodeClientMessage,
   FrameKind,
   LOBBY_PROTOCOL_VERSION,
+  type RoomJoinedMessage,
+  type RoomOptions,
   type ServerMessage,
   type WelcomeMessage,
 } from '@handoff/protocol/lobby';
@@ -115,6 +117,19 @@ export class RawClient {
     frame[0] = FrameKind.Broadcast;
     frame.set(payload, 1);
     this.ws.send(frame);
+  }
+
+  /** Creates a room (defaults: public, capacity 4) and returns its `room:joined`; throws on an error. */
+  async createRoom(options: Partial<RoomOptions> = {}): Promise<RoomJoinedMessage> {
+    const reply = await this.request({
+      type: 'room:create',
+      name: 'R',
+      capacity: 4,
+      visibility: 'public',
+      ...options,
+    });
+    if (reply.type !== 'room:joined') throw new Error(`room:create failed: ${JSON.stringify(reply)}`);
+    return reply;
   }
 
   /** Sends a request and waits for the message answering it. */

@@ -79,7 +79,7 @@ function checkTransactionId(transactionId: Uint8Array): void {
  *
  * @param value - the attribute value (without header)
  * @param transactionId - the message's 12-byte transaction id (needed for IPv6)
- * @throws {@link MalformedInputError} on a bad length or unknown family.
+ * @throws `MalformedInputError` on a bad length or unknown family.
  */
 export function decodeXorMappedAddress(value: Uint8Array, transactionId: Uint8Array): TransportAddress {
   if (transactionId.length !== STUN_TRANSACTION_ID_LENGTH) {
@@ -91,7 +91,7 @@ export function decodeXorMappedAddress(value: Uint8Array, transactionId: Uint8Ar
 /**
  * Encodes an XOR-MAPPED-ADDRESS value.
  *
- * @throws {@link InvalidOptionError} on a bad address, port or transaction id.
+ * @throws `InvalidOptionError` on a bad address, port or transaction id.
  */
 export function encodeXorMappedAddress(address: TransportAddress, transactionId: Uint8Array): Uint8Array {
   checkTransactionId(transactionId);
@@ -102,7 +102,7 @@ export function encodeXorMappedAddress(address: TransportAddress, transactionId:
  * Decodes a MAPPED-ADDRESS value (also the layout of ALTERNATE-SERVER,
  * RESPONSE-ORIGIN and OTHER-ADDRESS).
  *
- * @throws {@link MalformedInputError} on a bad length or unknown family.
+ * @throws `MalformedInputError` on a bad length or unknown family.
  */
 export function decodeMappedAddress(value: Uint8Array): TransportAddress {
   return decodeAddress(value, undefined, 'MAPPED-ADDRESS');
@@ -111,7 +111,7 @@ export function decodeMappedAddress(value: Uint8Array): TransportAddress {
 /**
  * Encodes a MAPPED-ADDRESS value.
  *
- * @throws {@link InvalidOptionError} on a bad address or port.
+ * @throws `InvalidOptionError` on a bad address or port.
  */
 export function encodeMappedAddress(address: TransportAddress): Uint8Array {
   return encodeAddress(address, undefined);

@@ -90,7 +90,7 @@ export interface BindingSuccessInput {
  * FINGERPRINT last. The address is encoded as given (convert an
  * IPv4-mapped IPv6 address first, see {@link canonicalTransportAddress}).
  *
- * @throws {@link InvalidOptionError} on a bad address, port, transaction id or SOFTWARE.
+ * @throws `InvalidOptionError` on a bad address, port, transaction id or SOFTWARE.
  */
 export function buildBindingSuccess(input: BindingSuccessInput): Uint8Array {
   const attributes: StunAttributeInput[] = [
@@ -127,7 +127,7 @@ export interface BindingErrorInput {
  * A Binding error response: ERROR-CODE, UNKNOWN-ATTRIBUTES (when given),
  * optional SOFTWARE, FINGERPRINT last.
  *
- * @throws {@link InvalidOptionError} on a bad code, reason, attribute list, transaction id or SOFTWARE.
+ * @throws `InvalidOptionError` on a bad code, reason, attribute list, transaction id or SOFTWARE.
  */
 export function buildBindingError(input: BindingErrorInput): Uint8Array {
   const attributes: StunAttributeInput[] = [
@@ -154,7 +154,7 @@ export function buildBindingError(input: BindingErrorInput): Uint8Array {
  * MAPPED-ADDRESS from an old RFC 3489 server when that is all there is;
  * `undefined` when neither is present.
  *
- * @throws {@link MalformedInputError} when the attribute is malformed.
+ * @throws `MalformedInputError` when the attribute is malformed.
  */
 export function getMappedAddress(message: StunMessage): TransportAddress | undefined {
   let mapped: Uint8Array | undefined;

@@ -40,7 +40,7 @@ const MAX_BODY = 0xfffc;
 /**
  * Serializes a STUN message.
  *
- * @throws {@link InvalidOptionError} on a bad type, transaction id or attribute, or a body over 65532 bytes.
+ * @throws `InvalidOptionError` on a bad type, transaction id or attribute, or a body over 65532 bytes.
  */
 export function encodeStunMessage(input: StunMessageInput): Uint8Array {
   const { type, transactionId } = input;

@@ -32,7 +32,7 @@ const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 /**
  * Parses a dotted-quad IPv4 address (no leading zeros, each part 0..255).
  *
- * @throws {@link MalformedInputError} when `text` is not a dotted quad.
+ * @throws `MalformedInputError` when `text` is not a dotted quad.
  */
 export function parseIpv4(text: string): Uint8Array {
   const parts = text.split('.');
@@ -57,7 +57,7 @@ export function formatIpv4(bytes: Uint8Array): string {
  * Parses IPv6 address text into 16 bytes. Accepts `::` compression, a
  * trailing embedded IPv4 dotted quad and a `%zone` suffix (ignored).
  *
- * @throws {@link MalformedInputError} when `text` is not an IPv6 address.
+ * @throws `MalformedInputError` when `text` is not an IPv6 address.
  */
 export function parseIpv6(text: string): Uint8Array {
   const bad = (): MalformedInputError => new MalformedInputError(`not an IPv6 address: ${clip(text)}`);
@@ -146,7 +146,7 @@ export function formatIpv6(bytes: Uint8Array): string {
 /**
  * Parses IPv4 or IPv6 address text.
  *
- * @throws {@link MalformedInputError} when `text` is neither.
+ * @throws `MalformedInputError` when `text` is neither.
  */
 export function parseIpAddress(text: string): { family: IpFamily; bytes: Uint8Array } {
   return text.includes(':')
@@ -180,7 +180,7 @@ export function unmapIpv4(text: string): string | undefined {
  * family is taken from the address text, IPv4-mapped IPv6 addresses become
  * plain IPv4, and IPv6 text is re-formatted per RFC 5952 (zone dropped).
  *
- * @throws {@link MalformedInputError} when `address` is not an IP address.
+ * @throws `MalformedInputError` when `address` is not an IP address.
  */
 export function canonicalTransportAddress(address: string, port: number): TransportAddress {
   const parsed = parseIpAddress(address);

@@ -1,7 +1,7 @@
 /**
  * STUN message parsing (RFC 8489 §5, §14): header checks, the attribute
  * list, and FINGERPRINT verification. Parsing never throws anything but
- * {@link MalformedInputError}.
+ * `MalformedInputError`.
  *
  * ```
  *  0                   1                   2                   3
@@ -66,7 +66,7 @@ export interface StunMessage {
  * FINGERPRINT value is reported in {@link StunMessage.fingerprint}, not
  * thrown: the message is well formed, the caller decides.
  *
- * @throws {@link MalformedInputError} for anything that is not a well-formed STUN message.
+ * @throws `MalformedInputError` for anything that is not a well-formed STUN message.
  */
 export function parseStunMessage(bytes: Uint8Array): StunMessage {
   if (!(bytes instanceof Uint8Array)) throw new MalformedInputError('STUN message must be a Uint8Array');

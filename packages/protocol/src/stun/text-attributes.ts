@@ -25,7 +25,7 @@ function decodeUtf8(value: Uint8Array, name: string): string {
 /**
  * Encodes a SOFTWARE value (UTF-8, fewer than 128 characters, at most 763 bytes).
  *
- * @throws {@link InvalidOptionError} when `software` is too long.
+ * @throws `InvalidOptionError` when `software` is too long.
  */
 export function encodeSoftware(software: string): Uint8Array {
   const bytes = encoder.encode(software);
@@ -40,7 +40,7 @@ export function encodeSoftware(software: string): Uint8Array {
 /**
  * Decodes a SOFTWARE value.
  *
- * @throws {@link MalformedInputError} when it is not UTF-8 or is too long.
+ * @throws `MalformedInputError` when it is not UTF-8 or is too long.
  */
 export function decodeSoftware(value: Uint8Array): string {
   if (value.length > STUN_SOFTWARE_MAX_BYTES) throw new MalformedInputError('SOFTWARE is too long');
@@ -59,7 +59,7 @@ export interface StunErrorCode {
  * Encodes an ERROR-CODE value: 21 reserved bits, class (hundreds) in 3 bits,
  * number (0..99) in 8 bits, then a UTF-8 reason phrase.
  *
- * @throws {@link InvalidOptionError} when `code` is not in 300..699 or `reason` is too long.
+ * @throws `InvalidOptionError` when `code` is not in 300..699 or `reason` is too long.
  */
 export function encodeErrorCode(error: StunErrorCode): Uint8Array {
   const { code } = error;
@@ -78,7 +78,7 @@ export function encodeErrorCode(error: StunErrorCode): Uint8Array {
 /**
  * Decodes an ERROR-CODE value.
  *
- * @throws {@link MalformedInputError} on a short value, a code outside 300..699 or bad UTF-8.
+ * @throws `MalformedInputError` on a short value, a code outside 300..699 or bad UTF-8.
  */
 export function decodeErrorCode(value: Uint8Array): StunErrorCode {
   if (value.length < 4) throw new MalformedInputError('ERROR-CODE is too short');
@@ -91,7 +91,7 @@ export function decodeErrorCode(value: Uint8Array): StunErrorCode {
 /**
  * Encodes an UNKNOWN-ATTRIBUTES value: a list of 16-bit attribute types.
  *
- * @throws {@link InvalidOptionError} when a type is not a u16.
+ * @throws `InvalidOptionError` when a type is not a u16.
  */
 export function encodeUnknownAttributes(types: readonly number[]): Uint8Array {
   const value = new Uint8Array(types.length * 2);
@@ -108,7 +108,7 @@ export function encodeUnknownAttributes(types: readonly number[]): Uint8Array {
 /**
  * Decodes an UNKNOWN-ATTRIBUTES value.
  *
- * @throws {@link MalformedInputError} when its length is odd.
+ * @throws `MalformedInputError` when its length is odd.
  */
 export function decodeUnknownAttributes(value: Uint8Array): number[] {
   if (value.length % 2 !== 0) throw new MalformedInputError('UNKNOWN-ATTRIBUTES has an odd length');

@@ -18,7 +18,7 @@ export type RandomBytes = (length: number) => Uint8Array;
  * ```ts
  * const id = createTransactionId((n) => crypto.getRandomValues(new Uint8Array(n)));
  * ```
- * @throws {@link InvalidOptionError} when `randomBytes` returns fewer than 12 bytes.
+ * @throws `InvalidOptionError` when `randomBytes` returns fewer than 12 bytes.
  */
 export function createTransactionId(randomBytes: RandomBytes): Uint8Array {
   const bytes = randomBytes(STUN_TRANSACTION_ID_LENGTH);

@@ -1,0 +1,48 @@
+/**
+ * Reads another process's CPU time and resident memory from `/proc`, so the
+ * server's cost is measured in its own process and not mixed with the load
+ * generator's.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let ticksPerSecond: number | undefined;
+
+/** Kernel clock ticks per second (`getconf CLK_TCK`), the unit of `/proc/<pid>/stat` CPU times. */
+export function clockTicksPerSecond(): number {
+  if (ticksPerSecond === undefined) {
+    let value = 100;
+    try {
+      const parsed = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+      if (Number.isInteger(parsed) && parsed > 0) value = parsed;
+    } catch {
+      // getconf missing: Linux has used 100 on every mainstream architecture for decades.
+    }
+    ticksPerSecond = value;
+  }
+  return ticksPerSecond;
+}
+
+/** CPU time a process has used so far, user + system, in seconds (all its threads). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 (utime) and 15 (stime) of proc(5) are indexes 11 and 12 after the name.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / clockTicksPerSecond();
+}
+
+/** A line of `/proc/<pid>/status`, e.g. `VmRSS` or `Cpus_allowed_list`. */
+export function processStatusField(pid: number | 'self', field: string): string | undefined {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const line = status.split('\n').find((candidate) => candidate.startsWith(`${field}:`));
+  return line?.slice(field.length + 1).trim();
+}
+
+/** Resident set size of a process, KiB (`VmRSS`). */
+export function processRssKiB(pid: number): number {
+  const value = processStatusField(pid, 'VmRSS');
+  if (value === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number.parseInt(value, 10);
+}
