@@ -49,7 +49,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   readonly log: Logger;
   /** @internal Lobby state; exposed for tests and embedding. */
   readonly state: LobbyState;
-  private readonly options: LobbyServerOptions;
+  private options: LobbyServerOptions;
   private readonly http: Server;
   private readonly ownsHttp: boolean;
   private readonly wss: WebSocketServer;
@@ -133,7 +133,9 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
         onError: (error) => this.log.warn({ err: error.message }, 'STUN socket error'),
       });
       try {
-        await this.stun.start();
+        const { port } = await this.stun.start();
+        // Advertise the port actually bound (stunPort 0 picks a free one).
+        this.options = { ...this.options, stunPort: port };
       } catch (error) {
         this.stun = undefined;
         await this.stop(0);
@@ -146,12 +148,14 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     return address;
   }
 
-  /** Where the HTTP server listens (port 0 before it does). */
+  /** Where the HTTP server (and the STUN responder) listen; port 0 before they do. */
   address(): LobbyAddress {
     const address = this.http.address();
-    if (address === null || typeof address === 'string')
-      return { port: 0, host: this.options.host ?? '0.0.0.0' };
-    return { port: address.port, host: address.address };
+    const stunPort = this.stun?.address()?.port;
+    const stun = stunPort === undefined ? {} : { stunPort };
+    const host = this.options.host ?? '0.0.0.0';
+    if (address === null || typeof address === 'string') return { port: 0, host, ...stun };
+    return { port: address.port, host: address.address, ...stun };
   }
 
   /**

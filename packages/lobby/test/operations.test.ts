@@ -90,3 +90,55 @@ describe('lobby operations', () => {
     good.close();
   });
 });
+
+describe('lobby lifecycle details', () => {
+  it('closes an empty room after emptyRoomCloseDelayMs (and not before)', async () => {
+    const { lobby, url } = await startLobby({ limits: { emptyRoomCloseDelayMs: 150 } });
+    const closed: string[] = [];
+    lobby.on('room:close', (event) => closed.push(event.roomId));
+    const alice = await RawClient.welcomed(url, 'a');
+    const room = await alice.createRoom();
+    await alice.request({ type: 'room:leave' });
+    const bob = await RawClient.welcomed(url, 'b');
+    expect(await bob.request({ type: 'room:join', roomId: room.room.id })).toMatchObject({
+      type: 'room:joined',
+    });
+    await bob.request({ type: 'room:leave' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(closed).toEqual([room.room.id]);
+    expect(await bob.request({ type: 'room:join', roomId: room.room.id })).toMatchObject({
+      type: 'error',
+      code: 6, // RoomNotFound
+    });
+    alice.close();
+    bob.close();
+    await lobby.stop(200);
+  });
+
+  it('runs the STUN responder by default, advertises its bound port, and counts requests', async () => {
+    const { lobby, url } = await startLobby({ stunPort: 0 });
+    const { stunPort } = lobby.address();
+    expect(stunPort).toBeGreaterThan(0);
+    const client = await RawClient.welcomed(url, 'a');
+    expect(client.welcome?.iceServers).toEqual([{ urls: `stun:127.0.0.1:${stunPort}` }]);
+    const { createSocket } = await import('node:dgram');
+    const { buildBindingRequest, createTransactionId, parseStunMessage, getMappedAddress } = await import(
+      '@handoff/protocol/stun'
+    );
+    const socket = createSocket('udp4');
+    const answer = new Promise<Buffer>((resolve) => socket.once('message', resolve));
+    const request = buildBindingRequest(createTransactionId((n) => new Uint8Array(n).fill(7)));
+    socket.send(request, stunPort!, '127.0.0.1');
+    const mapped = getMappedAddress(parseStunMessage(new Uint8Array(await answer)));
+    expect(mapped?.address).toBe('127.0.0.1');
+    expect(mapped?.port).toBe(socket.address().port);
+    socket.send(Uint8Array.of(1, 2, 3), stunPort!, '127.0.0.1'); // garbage: ignored, counted
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const metrics = await lobby.metrics.registry.metrics();
+    expect(metrics).toMatch(/handoff_stun_requests_total\{outcome="answered"\} 1/);
+    expect(metrics).toMatch(/handoff_stun_requests_total\{outcome="malformed"\} 1/);
+    socket.close();
+    client.close();
+    await lobby.stop(200);
+  });
+});
