@@ -26,6 +26,14 @@ export const ErrorCode = {
   InvalidOption: 8,
   /** The peer speaks an unsupported protocol version. */
   UnsupportedVersion: 9,
+  /** The lobby refused a request; the error carries the lobby's own code. */
+  LobbyRefused: 10,
+  /** A request got no answer in time. */
+  Timeout: 11,
+  /** The caller aborted the operation (AbortSignal). */
+  Aborted: 12,
+  /** The connection closed (or was never established) before the operation completed. */
+  ConnectionClosed: 13,
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

@@ -1,0 +1,364 @@
+import {
+  type ClientMessage,
+  decodeServerMessage,
+  encodeClientMessage,
+  FrameKind,
+  type IceServer,
+  LOBBY_PROTOCOL_VERSION,
+  LobbyCloseCode,
+  type LobbyLimits,
+  type Metadata,
+  type RoomFilter,
+  type RoomJoinedMessage,
+  type RoomOptions,
+  type RoomSummary,
+  type ServerMessage,
+  type Signal,
+  shouldReconnectAfterClose,
+  type WelcomeMessage,
+} from '@handoff/protocol/lobby';
+import { EventEmitter } from 'eventemitter3';
+import { backoffDelay, type ReconnectOptions } from './backoff.js';
+import { LobbyConnectionError, OperationAbortedError } from './errors.js';
+import type { LobbyClientEvents } from './events.js';
+import { PendingRequests, type RequestOptions } from './pending-requests.js';
+import { type LobbySocket, type LobbySocketConstructor, SOCKET_OPEN } from './websocket.js';
+
+/** Options of {@link connect}. */
+export interface ConnectOptions {
+  /** Display name to ask for. */
+  name?: string;
+  /** Credentials for the lobby's `authenticate` hook (e.g. your backend's token). */
+  auth?: string;
+  /** Default timeout of every request, ms. Default 10000. */
+  requestTimeoutMs?: number;
+  /** Reconnect with backoff and resume after an unexpected drop; `false` turns it off. Default on. */
+  reconnect?: ReconnectOptions | false;
+  /** Aborts the initial connection attempt. */
+  signal?: AbortSignal;
+  /** WebSocket implementation. Default: the platform's (`ws` in Node 20). */
+  WebSocket?: LobbySocketConstructor;
+}
+
+/** How a lobby client is doing. */
+export type ConnectionState = 'connected' | 'reconnecting' | 'closed';
+
+type Request = ClientMessage extends infer M ? (M extends unknown ? Omit<M, 'requestId'> : never) : never;
+
+/**
+ * A connection to a Handoff lobby: rooms, presence, signaling and the relay.
+ * It reconnects by itself after a drop and resumes the same player (same id,
+ * same room, same peer index) within the lobby's grace period; watch
+ * `connection:lost` / `connection:restored`. Create it with {@link connect}.
+ */
+export class LobbyClient extends EventEmitter<LobbyClientEvents> {
+  private socket: LobbySocket | undefined;
+  private welcomeMessage: WelcomeMessage | undefined;
+  private connectionState: ConnectionState = 'connected';
+  private readonly pending = new PendingRequests();
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private lastSentAt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private attempts = 0;
+
+  /** @internal Use {@link connect}. */
+  constructor(
+    private readonly url: string,
+    private readonly options: ConnectOptions,
+    private readonly WebSocketImpl: LobbySocketConstructor,
+  ) {
+    super();
+  }
+
+  /** This player's id. */
+  get playerId(): string {
+    return this.welcome.playerId;
+  }
+
+  /** STUN/TURN servers the lobby recommends. */
+  get iceServers(): IceServer[] {
+    return this.welcome.iceServers;
+  }
+
+  /** The lobby's limits for this client. */
+  get limits(): LobbyLimits {
+    return this.welcome.limits;
+  }
+
+  /** Connected, reconnecting after a drop, or closed for good. */
+  get state(): ConnectionState {
+    return this.connectionState;
+  }
+
+  private get welcome(): WelcomeMessage {
+    if (this.welcomeMessage === undefined) throw new LobbyConnectionError('not connected yet');
+    return this.welcomeMessage;
+  }
+
+  /** Public rooms, fullest first. */
+  async listRooms(
+    filter?: RoomFilter,
+    options: RequestOptions & { limit?: number } = {},
+  ): Promise<RoomSummary[]> {
+    const reply = await this.request(
+      {
+        type: 'room:list',
+        ...(filter === undefined ? {} : { filter }),
+        ...(options.limit === undefined ? {} : { limit: options.limit }),
+      },
+      options,
+    );
+    return reply.type === 'room:list-result' ? reply.rooms : [];
+  }
+
+  /** Creates a room and joins it as host. */
+  createRoom(room: RoomOptions, options?: RequestOptions): Promise<RoomJoinedMessage> {
+    return this.joined({ type: 'room:create', ...room }, options);
+  }
+
+  /** Joins a room by id or by join code. */
+  joinRoom(
+    target: { roomId: string } | { code: string },
+    password?: string,
+    options?: RequestOptions,
+  ): Promise<RoomJoinedMessage> {
+    return this.joined(
+      { type: 'room:join', ...target, ...(password === undefined ? {} : { password }) } as Request,
+      options,
+    );
+  }
+
+  /** Joins the fullest matching public room, or creates `create` if none matches (else `NoMatchingRoom`). */
+  quickJoin(filter?: RoomFilter, create?: RoomOptions, options?: RequestOptions): Promise<RoomJoinedMessage> {
+    return this.joined(
+      {
+        type: 'room:quick-join',
+        ...(filter === undefined ? {} : { filter }),
+        ...(create === undefined ? {} : { create }),
+      },
+      options,
+    );
+  }
+
+  /** Leaves the current room. */
+  async leaveRoom(options?: RequestOptions): Promise<void> {
+    await this.request({ type: 'room:leave' }, options);
+  }
+
+  /** Replaces the room's metadata (host only). */
+  async setRoomMetadata(metadata: Metadata, options?: RequestOptions): Promise<void> {
+    await this.request({ type: 'room:set-metadata', metadata }, options);
+  }
+
+  /** Sends a WebRTC signal to a member of the room (fire and forget; errors arrive as `lobby:error`). */
+  signal(to: string, signal: Signal): void {
+    this.sendControl({ type: 'signal', requestId: this.pending.allocate(), to, signal });
+  }
+
+  /** Measures the round trip to the lobby, ms. */
+  async ping(options?: RequestOptions): Promise<number> {
+    const started = performance.now();
+    await this.request({ type: 'ping', t: started }, options);
+    return performance.now() - started;
+  }
+
+  /** Sends a relay frame to the member with `peerIndex`. Returns false while disconnected (nothing is queued). */
+  sendRelay(peerIndex: number, payload: Uint8Array): boolean {
+    const frame = new Uint8Array(3 + payload.length);
+    frame[0] = FrameKind.Relay;
+    frame[1] = peerIndex >>> 8;
+    frame[2] = peerIndex & 0xff;
+    frame.set(payload, 3);
+    return this.sendFrame(frame);
+  }
+
+  /** Closes the connection for good (no reconnect). */
+  close(): void {
+    if (this.connectionState === 'closed') return;
+    this.shutdown(1000, 'client closed');
+  }
+
+  /** @internal Opens the first connection; resolves after `welcome`. */
+  async open(): Promise<void> {
+    const signal = this.options.signal;
+    const aborted = new Promise<never>((_, reject) => {
+      if (signal?.aborted) reject(new OperationAbortedError('connect: aborted'));
+      signal?.addEventListener('abort', () => reject(new OperationAbortedError('connect: aborted')), {
+        once: true,
+      });
+    });
+    try {
+      await Promise.race([this.attach(undefined), aborted]);
+    } catch (error) {
+      this.shutdown(1000, 'connect failed');
+      throw error;
+    }
+  }
+
+  /** Opens a socket and says hello (resuming with `token` when given). */
+  private async attach(token: string | undefined): Promise<WelcomeMessage> {
+    const socket = new this.WebSocketImpl(this.url);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+    await new Promise<void>((resolve, reject) => {
+      socket.onopen = () => resolve();
+      socket.onerror = () => reject(new LobbyConnectionError(`cannot reach ${this.url}`));
+      socket.onclose = (event) =>
+        reject(
+          new LobbyConnectionError(`closed while connecting (${event.code} ${event.reason})`, event.code),
+        );
+    });
+    socket.onmessage = (event) => this.receive(event.data);
+    socket.onclose = (event) => this.dropped(socket, event.code, event.reason);
+    socket.onerror = () => undefined;
+    const hello: Request = {
+      type: 'hello',
+      protocolVersion: LOBBY_PROTOCOL_VERSION,
+      ...(this.options.name === undefined ? {} : { name: this.options.name }),
+      ...(this.options.auth === undefined || token !== undefined ? {} : { auth: this.options.auth }),
+      ...(token === undefined ? {} : { resumeToken: token }),
+    };
+    const welcome = await this.request(hello);
+    if (welcome.type !== 'welcome')
+      throw new LobbyConnectionError(`unexpected answer to hello: ${welcome.type}`);
+    this.welcomeMessage = welcome;
+    this.startHeartbeat(welcome.limits.heartbeatIntervalMs);
+    return welcome;
+  }
+
+  private async joined(message: Request, options?: RequestOptions): Promise<RoomJoinedMessage> {
+    const reply = await this.request(message, options);
+    if (reply.type !== 'room:joined') throw new LobbyConnectionError(`unexpected answer: ${reply.type}`);
+    return reply;
+  }
+
+  private request(message: Request, options: RequestOptions = {}): Promise<ServerMessage> {
+    const requestId = this.pending.allocate();
+    const answer = this.pending.wait(
+      requestId,
+      message.type,
+      options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000,
+      options.signal,
+    );
+    if (!this.sendControl({ ...message, requestId } as ClientMessage)) {
+      this.pending.failAll('not connected');
+    }
+    return answer;
+  }
+
+  private sendControl(message: ClientMessage): boolean {
+    return this.sendFrame(encodeClientMessage(message));
+  }
+
+  private sendFrame(frame: Uint8Array): boolean {
+    const socket = this.socket;
+    if (socket === undefined || socket.readyState !== SOCKET_OPEN) return false;
+    socket.send(frame);
+    this.lastSentAt = performance.now();
+    return true;
+  }
+
+  private receive(data: unknown): void {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
+    if (bytes[0] === FrameKind.Relay && bytes.length >= 3) {
+      this.emit('relay', (bytes[1]! << 8) | bytes[2]!, bytes.subarray(3));
+      return;
+    }
+    let message: ServerMessage;
+    try {
+      message = decodeServerMessage(bytes);
+    } catch (error) {
+      this.emit('lobby:error', {
+        code: -1,
+        message: `undecodable frame from the lobby: ${(error as Error).message}`,
+      });
+      return;
+    }
+    if (this.pending.answer(message)) {
+      // A resumed session's `room:joined` arrives unsolicited and is routed below.
+      if (message.type !== 'room:metadata') return;
+    }
+    switch (message.type) {
+      case 'room:joined':
+      case 'presence:join':
+      case 'presence:leave':
+      case 'presence:reconnecting':
+      case 'presence:back':
+      case 'host:change':
+      case 'room:metadata':
+      case 'room:left':
+      case 'signal':
+        this.emit(message.type, message as never);
+        return;
+      case 'error':
+        this.emit('lobby:error', { code: message.code, message: message.message });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private startHeartbeat(intervalMs: number): void {
+    clearInterval(this.heartbeat);
+    // Stay well inside the lobby's idle timeout even if a tick is late.
+    const every = Math.max(100, intervalMs / 2);
+    this.heartbeat = setInterval(() => {
+      if (performance.now() - this.lastSentAt >= intervalMs) {
+        this.request({ type: 'ping', t: performance.now() }).catch(() => undefined);
+      }
+    }, every);
+    (this.heartbeat as { unref?: () => void }).unref?.();
+  }
+
+  private dropped(socket: LobbySocket, code: number, reason: string): void {
+    if (socket !== this.socket || this.connectionState === 'closed') return;
+    clearInterval(this.heartbeat);
+    this.pending.failAll(`connection lost (${code})`, code);
+    const reconnect = this.options.reconnect !== false && shouldReconnectAfterClose(code);
+    if (!reconnect) {
+      this.shutdown(code, reason);
+      return;
+    }
+    this.connectionState = 'reconnecting';
+    this.emit('connection:lost', { code, reason });
+    this.scheduleReconnect(code === LobbyCloseCode.InvalidResumeToken);
+  }
+
+  private scheduleReconnect(fresh: boolean): void {
+    const options = this.options.reconnect === false ? {} : (this.options.reconnect ?? {});
+    if (this.attempts >= (options.maxAttempts ?? Number.POSITIVE_INFINITY)) {
+      this.shutdown(1006, 'gave up reconnecting');
+      return;
+    }
+    const delay = backoffDelay(this.attempts++, options, Math.random);
+    this.reconnectTimer = setTimeout(() => {
+      const token = fresh ? undefined : this.welcomeMessage?.sessionToken;
+      this.attach(token).then(
+        (welcome) => {
+          this.attempts = 0;
+          this.connectionState = 'connected';
+          this.emit('connection:restored', { resumed: welcome.resumed });
+        },
+        (error: unknown) => {
+          if (this.connectionState === 'closed') return;
+          const code = error instanceof LobbyConnectionError ? error.closeCode : undefined;
+          // A token the lobby no longer knows: come back as a new player.
+          this.scheduleReconnect(fresh || code === LobbyCloseCode.InvalidResumeToken);
+        },
+      );
+    }, delay);
+  }
+
+  private shutdown(code: number, reason: string): void {
+    const wasOpen = this.connectionState !== 'closed';
+    this.connectionState = 'closed';
+    clearInterval(this.heartbeat);
+    clearTimeout(this.reconnectTimer);
+    this.pending.failAll('client closed', code);
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket !== undefined && socket.readyState <= SOCKET_OPEN)
+      socket.close(code === 1000 ? 1000 : undefined);
+    if (wasOpen) this.emit('connection:closed', { code, reason });
+  }
+}

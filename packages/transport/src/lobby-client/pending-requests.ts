@@ -1,0 +1,90 @@
+import type { ServerMessage } from '@handoff/protocol/lobby';
+import {
+  LobbyConnectionError,
+  LobbyRequestError,
+  OperationAbortedError,
+  RequestTimeoutError,
+} from './errors.js';
+
+interface Pending {
+  resolve(message: ServerMessage): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+  cleanup(): void;
+}
+
+/** Options every request takes. */
+export interface RequestOptions {
+  /** Give up after this many ms (`RequestTimeoutError`). Default: the client's `requestTimeoutMs`. */
+  timeoutMs?: number;
+  /** Abort the wait (`OperationAbortedError`). The lobby may still carry the request out. */
+  signal?: AbortSignal;
+}
+
+/** Requests waiting for their answer, by request id. */
+export class PendingRequests {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  /** A fresh request id (u32, wrapping, never 0). */
+  allocate(): number {
+    const id = this.nextId;
+    this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
+    return id;
+  }
+
+  /** Waits for the answer to `requestId`; `error` answers reject with `LobbyRequestError`. */
+  wait(
+    requestId: number,
+    description: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<ServerMessage> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new OperationAbortedError(`${description}: aborted`));
+        return;
+      }
+      const onAbort = (): void => {
+        this.settle(requestId)?.reject(new OperationAbortedError(`${description}: aborted`));
+      };
+      const timer = setTimeout(() => {
+        this.settle(requestId)?.reject(
+          new RequestTimeoutError(`${description}: no answer in ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(requestId, {
+        resolve,
+        reject,
+        timer,
+        cleanup: () => signal?.removeEventListener('abort', onAbort),
+      });
+    });
+  }
+
+  /** Routes an answer; returns false if nobody waits for it. */
+  answer(message: ServerMessage): boolean {
+    if (!('requestId' in message) || message.requestId === undefined) return false;
+    const pending = this.settle(message.requestId);
+    if (pending === undefined) return false;
+    if (message.type === 'error') pending.reject(new LobbyRequestError(message.code, message.message));
+    else pending.resolve(message);
+    return true;
+  }
+
+  /** Fails every waiting request (the connection dropped: each may or may not have been carried out). */
+  failAll(reason: string, closeCode?: number): void {
+    for (const id of [...this.pending.keys()])
+      this.settle(id)?.reject(new LobbyConnectionError(reason, closeCode));
+  }
+
+  private settle(requestId: number): Pending | undefined {
+    const pending = this.pending.get(requestId);
+    if (pending === undefined) return undefined;
+    this.pending.delete(requestId);
+    clearTimeout(pending.timer);
+    pending.cleanup();
+    return pending;
+  }
+}

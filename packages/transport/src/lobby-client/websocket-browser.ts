@@ -1,0 +1,6 @@
+import type { LobbySocketConstructor } from './websocket.js';
+
+/** The browser's own WebSocket. */
+export const DefaultWebSocket: LobbySocketConstructor = (
+  globalThis as unknown as { WebSocket: LobbySocketConstructor }
+).WebSocket;
