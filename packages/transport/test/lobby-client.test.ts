@@ -7,6 +7,7 @@ import { createLobbyServer, type LobbyServer } from '../../lobby/src/index.js';
 import {
   connect,
   type LobbyClient,
+  type LobbyClientEvents,
   LobbyConnectionError,
   LobbyRequestError,
   OperationAbortedError,
@@ -14,6 +15,16 @@ import {
 } from '../src/index.js';
 
 const quiet = pino({ level: 'silent' });
+
+/** Resolves with the arguments of the next `event` of a client. */
+function next<E extends keyof LobbyClientEvents>(
+  client: LobbyClient,
+  event: E,
+): Promise<Parameters<LobbyClientEvents[E]>> {
+  return new Promise((resolve) => {
+    client.once(event, ((...args: Parameters<LobbyClientEvents[E]>) => resolve(args)) as never);
+  });
+}
 
 async function startLobby(port = 0): Promise<{ lobby: LobbyServer; url: string; port: number }> {
   const lobby = createLobbyServer({ port, host: '127.0.0.1', stunPort: false, logger: quiet });
@@ -59,7 +70,7 @@ describe('lobby client against a real lobby', () => {
     const bob = track(await connect(url));
     const room = await alice.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
     const joined = await bob.joinRoom({ roomId: room.room.id });
-    const received = once(alice, 'relay');
+    const received = next(alice, 'relay');
     expect(bob.sendRelay(0, Uint8Array.of(5, 6))).toBe(true);
     const [from, payload] = await received;
     expect(from).toBe(joined.you.peerIndex);
@@ -86,17 +97,17 @@ describe('lobby client against a real lobby', () => {
     const bob = track(await connect(url));
     const room = await alice.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
     await bob.joinRoom({ roomId: room.room.id });
-    const lost = once(alice, 'connection:lost');
-    const restored = once(alice, 'connection:restored');
-    const state = once(alice, 'room:joined');
-    const back = once(bob, 'presence:back');
+    const lost = next(alice, 'connection:lost');
+    const restored = next(alice, 'connection:restored');
+    const state = next(alice, 'room:joined');
+    const back = next(bob, 'presence:back');
     lobby.state.players.get(alice.playerId)?.connection?.ws.terminate(); // the network drops
     await lost;
     expect(alice.state).toBe('reconnecting');
     expect((await restored)[0]).toEqual({ resumed: true });
     expect((await state)[0].room.id).toBe(room.room.id);
     expect((await back)[0].playerId).toBe(alice.playerId);
-    const relayed = once(bob, 'relay');
+    const relayed = next(bob, 'relay');
     alice.sendRelay(1, Uint8Array.of(1));
     expect((await relayed)[0]).toBe(0);
   });
@@ -105,12 +116,12 @@ describe('lobby client against a real lobby', () => {
     const first = await startLobby();
     const alice = track(await connect(first.url, { reconnect: { initialDelayMs: 20, maxDelayMs: 100 } }));
     const oldId = alice.playerId;
-    const lost = once(alice, 'connection:lost');
+    const lost = next(alice, 'connection:lost');
     await first.lobby.stop(200); // close 4008: reconnect later
     expect((await lost)[0].code).toBe(4008);
     const second = await startLobby(first.port);
     lobbies.push(second.lobby);
-    const [restored] = await once(alice, 'connection:restored');
+    const [restored] = await next(alice, 'connection:restored');
     expect(restored).toEqual({ resumed: false });
     expect(alice.playerId).not.toBe(oldId);
     expect(alice.state).toBe('connected');
@@ -120,7 +131,7 @@ describe('lobby client against a real lobby', () => {
     const { lobby, url } = await startLobby();
     lobbies.push(lobby);
     const alice = track(await connect(url));
-    const closed = once(alice, 'connection:closed');
+    const closed = next(alice, 'connection:closed');
     alice.close();
     expect((await closed)[0].code).toBe(1000);
     expect(alice.state).toBe('closed');
