@@ -34,6 +34,8 @@ export const ErrorCode = {
   Aborted: 12,
   /** The connection closed (or was never established) before the operation completed. */
   ConnectionClosed: 13,
+  /** A player id that is not a member of the room. */
+  UnknownPeer: 14,
 } as const;
 
 /** One of the values of {@link ErrorCode}. */

@@ -12,8 +12,19 @@ export {
   LobbyRequestError,
   OperationAbortedError,
   RequestTimeoutError,
+  UnknownPeerError,
 } from './lobby-client/errors.js';
 export type { LobbyClientEvents } from './lobby-client/events.js';
-export { type ConnectionState, type ConnectOptions, LobbyClient } from './lobby-client/lobby-client.js';
+export {
+  type ConnectionState,
+  type ConnectOptions,
+  DEFAULT_CHANNELS,
+  type DefaultChannels,
+  LobbyClient,
+} from './lobby-client/lobby-client.js';
 export type { RequestOptions } from './lobby-client/pending-requests.js';
 export type { LobbySocket, LobbySocketConstructor } from './lobby-client/websocket.js';
+export { type ChannelSpec, type ChannelSpecs, defineChannels } from './room/channels.js';
+export type { PathKind, Peer } from './room/peer.js';
+export type { PathTraffic, PeerStats } from './room/peer-link.js';
+export { Room, type RoomBehaviour, type RoomEvents, type RoomMessage } from './room/room.js';

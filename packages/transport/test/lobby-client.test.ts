@@ -51,9 +51,9 @@ describe('lobby client against a real lobby', () => {
     const bob = track(await connect(url, { name: 'bob' }));
     expect(alice.playerId).not.toBe(bob.playerId);
     const created = await alice.createRoom({ name: 'Arena', capacity: 4, visibility: 'public' });
-    expect((await bob.listRooms()).map((room) => room.id)).toEqual([created.room.id]);
-    const joined = await bob.joinRoom({ code: created.room.code });
-    expect(joined.members.map((m) => m.id)).toEqual([alice.playerId]);
+    expect((await bob.listRooms()).map((room) => room.id)).toEqual([created.id]);
+    const joined = await bob.joinRoom({ code: created.code });
+    expect([...joined.peers.keys()]).toEqual([alice.playerId]);
     const error = await bob.joinRoom({ roomId: 'nope' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LobbyRequestError);
     expect((error as LobbyRequestError).lobbyCodeName).toBe('AlreadyInRoom');
@@ -69,11 +69,11 @@ describe('lobby client against a real lobby', () => {
     const alice = track(await connect(url));
     const bob = track(await connect(url));
     const room = await alice.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
-    const joined = await bob.joinRoom({ roomId: room.room.id });
+    const joined = await bob.joinRoom({ roomId: room.id });
     const received = next(alice, 'relay');
     expect(bob.sendRelay(0, Uint8Array.of(5, 6))).toBe(true);
     const [from, payload] = await received;
-    expect(from).toBe(joined.you.peerIndex);
+    expect(from).toBe(joined.me.peerIndex);
     expect(payload).toEqual(Uint8Array.of(5, 6));
   });
 
@@ -96,7 +96,7 @@ describe('lobby client against a real lobby', () => {
     const alice = track(await connect(url, { reconnect: { initialDelayMs: 20 } }));
     const bob = track(await connect(url));
     const room = await alice.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
-    await bob.joinRoom({ roomId: room.room.id });
+    await bob.joinRoom({ roomId: room.id });
     const lost = next(alice, 'connection:lost');
     const restored = next(alice, 'connection:restored');
     const state = next(alice, 'room:joined');
@@ -105,7 +105,7 @@ describe('lobby client against a real lobby', () => {
     await lost;
     expect(alice.state).toBe('reconnecting');
     expect((await restored)[0]).toEqual({ resumed: true });
-    expect((await state)[0].room.id).toBe(room.room.id);
+    expect((await state)[0].room.id).toBe(room.id);
     expect((await back)[0].playerId).toBe(alice.playerId);
     const relayed = next(bob, 'relay');
     alice.sendRelay(1, Uint8Array.of(1));

@@ -1,5 +1,5 @@
 import { DefaultWebSocket } from '#websocket';
-import { type ConnectOptions, LobbyClient } from './lobby-client.js';
+import { type ConnectOptions, type DefaultChannels, LobbyClient } from './lobby-client.js';
 
 /**
  * Connects to a Handoff lobby and says hello. Resolves once welcomed;
@@ -12,8 +12,11 @@ import { type ConnectOptions, LobbyClient } from './lobby-client.js';
  * const room = await lobby.quickJoin({}, { name: 'Arena', capacity: 8, visibility: 'public' });
  * ```
  */
-export async function connect(url: string, options: ConnectOptions = {}): Promise<LobbyClient> {
-  const client = new LobbyClient(url, options, options.WebSocket ?? DefaultWebSocket);
+export async function connect<M = DefaultChannels>(
+  url: string,
+  options: ConnectOptions<M> = {},
+): Promise<LobbyClient<M>> {
+  const client = new LobbyClient<M>(url, options, options.WebSocket ?? DefaultWebSocket);
   await client.open();
   return client;
 }

@@ -43,3 +43,11 @@ export class LobbyConnectionError extends HandoffError {
     this.closeCode = closeCode;
   }
 }
+
+/** A player id that is not (or no longer) a member of the room. */
+export class UnknownPeerError extends HandoffError {
+  constructor(message: string) {
+    super(ErrorCode.UnknownPeer, message);
+    this.name = 'UnknownPeerError';
+  }
+}

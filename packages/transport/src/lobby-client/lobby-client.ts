@@ -1,3 +1,4 @@
+import { type ChatMessage, chatCodec } from '@handoff/protocol';
 import {
   type ClientMessage,
   decodeServerMessage,
@@ -18,14 +19,30 @@ import {
   type WelcomeMessage,
 } from '@handoff/protocol/lobby';
 import { EventEmitter } from 'eventemitter3';
+import type { ChannelSpecs } from '../room/channels.js';
+import { Room, type RoomBehaviour } from '../room/room.js';
 import { backoffDelay, type ReconnectOptions } from './backoff.js';
 import { LobbyConnectionError, OperationAbortedError } from './errors.js';
 import type { LobbyClientEvents } from './events.js';
 import { PendingRequests, type RequestOptions } from './pending-requests.js';
 import { type LobbySocket, type LobbySocketConstructor, SOCKET_OPEN } from './websocket.js';
 
+/** The channels a client has when the game declares none: `chat`. */
+export interface DefaultChannels {
+  chat: ChatMessage;
+}
+
+/** The default channel declaration: `chat`, reliable-ordered, with `chatCodec`. */
+export const DEFAULT_CHANNELS: ChannelSpecs<DefaultChannels> = {
+  chat: { kind: 'reliable-ordered', codec: chatCodec },
+};
+
 /** Options of {@link connect}. */
-export interface ConnectOptions {
+export interface ConnectOptions<M = DefaultChannels> {
+  /** The game's channels (every player must declare the same). Default: {@link DEFAULT_CHANNELS}. */
+  channels?: ChannelSpecs<M>;
+  /** Room behaviour: tick, session limits. */
+  room?: RoomBehaviour;
   /** Display name to ask for. */
   name?: string;
   /** Credentials for the lobby's `authenticate` hook (e.g. your backend's token). */
@@ -51,7 +68,7 @@ type Request = ClientMessage extends infer M ? (M extends unknown ? Omit<M, 'req
  * same room, same peer index) within the lobby's grace period; watch
  * `connection:lost` / `connection:restored`. Create it with {@link connect}.
  */
-export class LobbyClient extends EventEmitter<LobbyClientEvents> {
+export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEvents> {
   private socket: LobbySocket | undefined;
   private welcomeMessage: WelcomeMessage | undefined;
   private connectionState: ConnectionState = 'connected';
@@ -64,7 +81,7 @@ export class LobbyClient extends EventEmitter<LobbyClientEvents> {
   /** @internal Use {@link connect}. */
   constructor(
     private readonly url: string,
-    private readonly options: ConnectOptions,
+    private readonly options: ConnectOptions<M>,
     private readonly WebSocketImpl: LobbySocketConstructor,
   ) {
     super();
@@ -112,7 +129,7 @@ export class LobbyClient extends EventEmitter<LobbyClientEvents> {
   }
 
   /** Creates a room and joins it as host. */
-  createRoom(room: RoomOptions, options?: RequestOptions): Promise<RoomJoinedMessage> {
+  createRoom(room: RoomOptions, options?: RequestOptions): Promise<Room<M>> {
     return this.joined({ type: 'room:create', ...room }, options);
   }
 
@@ -121,7 +138,7 @@ export class LobbyClient extends EventEmitter<LobbyClientEvents> {
     target: { roomId: string } | { code: string },
     password?: string,
     options?: RequestOptions,
-  ): Promise<RoomJoinedMessage> {
+  ): Promise<Room<M>> {
     return this.joined(
       { type: 'room:join', ...target, ...(password === undefined ? {} : { password }) } as Request,
       options,
@@ -129,7 +146,7 @@ export class LobbyClient extends EventEmitter<LobbyClientEvents> {
   }
 
   /** Joins the fullest matching public room, or creates `create` if none matches (else `NoMatchingRoom`). */
-  quickJoin(filter?: RoomFilter, create?: RoomOptions, options?: RequestOptions): Promise<RoomJoinedMessage> {
+  quickJoin(filter?: RoomFilter, create?: RoomOptions, options?: RequestOptions): Promise<Room<M>> {
     return this.joined(
       {
         type: 'room:quick-join',
@@ -226,10 +243,11 @@ export class LobbyClient extends EventEmitter<LobbyClientEvents> {
     return welcome;
   }
 
-  private async joined(message: Request, options?: RequestOptions): Promise<RoomJoinedMessage> {
+  private async joined(message: Request, options?: RequestOptions): Promise<Room<M>> {
     const reply = await this.request(message, options);
     if (reply.type !== 'room:joined') throw new LobbyConnectionError(`unexpected answer: ${reply.type}`);
-    return reply;
+    const channels = (this.options.channels ?? DEFAULT_CHANNELS) as ChannelSpecs<M>;
+    return new Room<M>(this, reply as RoomJoinedMessage, channels, this.options.room);
   }
 
   private request(message: Request, options: RequestOptions = {}): Promise<ServerMessage> {

@@ -1,0 +1,243 @@
+import { type HandoffError, Session, type SessionOptions } from '@handoff/protocol';
+import type { LeaveReason, Member, Metadata, RoomJoinedMessage } from '@handoff/protocol/lobby';
+import { EventEmitter } from 'eventemitter3';
+import { UnknownPeerError } from '../lobby-client/errors.js';
+import type { LobbyClient } from '../lobby-client/lobby-client.js';
+import { type ChannelSpecs, sessionChannels } from './channels.js';
+import { FlushScheduler } from './flush-scheduler.js';
+import { type PathKind, type Peer, peerFromMember } from './peer.js';
+import { type DatagramPath, PeerLink, type PeerStats } from './peer-link.js';
+
+/** A message delivered to the game, typed by channel. */
+export type RoomMessage<M> = { [K in keyof M]: { from: Peer; channel: K; message: M[K] } }[keyof M];
+
+/** Events of a {@link Room} (eventemitter3). */
+export interface RoomEvents<M> {
+  /** A player joined the room. */
+  'peer:join': (peer: Peer) => void;
+  /** A player left the room for good. */
+  'peer:leave': (peer: Peer, reason: LeaveReason) => void;
+  /** A player's lobby connection dropped; it may come back (its direct link, if any, keeps working). */
+  'peer:reconnecting': (peer: Peer) => void;
+  /** A reconnecting player is back. */
+  'peer:back': (peer: Peer) => void;
+  /** The host changed. */
+  'host:change': (hostId: string) => void;
+  /** The room's metadata changed. */
+  'metadata:change': (metadata: Metadata) => void;
+  /** A message arrived. */
+  message: (event: RoomMessage<M>) => void;
+  /** A message arrived but its codec refused it (the sender's bug, or a hostile peer). */
+  'message:error': (event: { from: Peer; channel: string; error: HandoffError }) => void;
+  /** A peer's traffic moved to another path. */
+  'path:change': (event: { peer: Peer; from: PathKind; to: PathKind; reason: string }) => void;
+  /** This player is no longer in the room (it left, was removed, or its session could not be resumed). */
+  'room:left': (reason: LeaveReason | 'session-lost') => void;
+}
+
+/** Room behaviour options. */
+export interface RoomBehaviour {
+  /** Tick of acknowledgements and retransmission, ms. Default 10. */
+  tickMs?: number;
+  /** Session options other than the channels (window sizes, datagram size...). */
+  session?: Omit<SessionOptions, 'channels'>;
+}
+
+/**
+ * A room the player is in: its peers, and typed channels to them. Every
+ * peer gets a reliable session at once, carried by the lobby's relay from
+ * the first moment.
+ */
+export class Room<M> extends EventEmitter<RoomEvents<M>> {
+  readonly id: string;
+  readonly code: string;
+  readonly name: string;
+  readonly capacity: number;
+  private hostId: string;
+  private roomMetadata: Metadata;
+  private readonly myIndex: number;
+  private readonly members = new Map<string, Peer>();
+  private readonly links = new Map<string, PeerLink>();
+  private readonly byIndex = new Map<number, PeerLink>();
+  private readonly names: (keyof M & string)[];
+  private readonly definitions: ReturnType<typeof sessionChannels<M>>['definitions'];
+  private readonly scheduler: FlushScheduler;
+  private readonly unsubscribe: (() => void)[] = [];
+  private active = true;
+
+  /** @internal Rooms come from `LobbyClient.createRoom`, `joinRoom` and `quickJoin`. */
+  constructor(
+    private readonly lobby: LobbyClient<M>,
+    joined: RoomJoinedMessage,
+    private readonly channels: ChannelSpecs<M>,
+    private readonly behaviour: RoomBehaviour = {},
+  ) {
+    super();
+    this.id = joined.room.id;
+    this.code = joined.room.code;
+    this.name = joined.room.name;
+    this.capacity = joined.room.capacity;
+    this.hostId = joined.room.hostId;
+    this.roomMetadata = joined.room.metadata;
+    this.myIndex = joined.you.peerIndex;
+    ({ names: this.names, definitions: this.definitions } = sessionChannels(channels));
+    this.scheduler = new FlushScheduler(() => this.links.values(), behaviour.tickMs ?? 10);
+    for (const member of joined.members) this.addMember(member);
+    this.listen();
+  }
+
+  /** This player. */
+  get me(): Peer {
+    return {
+      id: this.lobby.playerId,
+      name: '',
+      metadata: undefined,
+      isHost: this.hostId === this.lobby.playerId,
+      peerIndex: this.myIndex,
+      path: 'relay',
+      reconnecting: this.lobby.state !== 'connected',
+    };
+  }
+
+  /** The other players, by id. */
+  get peers(): ReadonlyMap<string, Peer> {
+    return this.members;
+  }
+
+  /** Room metadata (set by the host). */
+  get metadata(): Metadata {
+    return this.roomMetadata;
+  }
+
+  /**
+   * Sends a message to one peer. Throws `UnknownPeerError` for a player not
+   * in the room, and what the codec or session throw (`MessageTooLargeError`,
+   * `SendQueueFullError` — back-pressure on a reliable channel).
+   */
+  send<K extends keyof M & string>(peerId: string, channel: K, message: M[K]): void {
+    const link = this.links.get(peerId);
+    if (link === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
+    link.session.send(this.names.indexOf(channel), this.channels[channel].codec.encode(message));
+    this.scheduler.schedule(link);
+  }
+
+  /** Sends a message to every peer (encoded once). */
+  broadcast<K extends keyof M & string>(channel: K, message: M[K]): void {
+    const payload = this.channels[channel].codec.encode(message);
+    const index = this.names.indexOf(channel);
+    for (const link of this.links.values()) {
+      link.session.send(index, payload);
+      this.scheduler.schedule(link);
+    }
+  }
+
+  /** Statistics of the link to one peer. */
+  stats(peerId: string): PeerStats {
+    const link = this.links.get(peerId);
+    if (link === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
+    return link.stats();
+  }
+
+  /** Leaves the room. */
+  async leave(): Promise<void> {
+    if (!this.active) return;
+    await this.lobby.leaveRoom();
+    this.dispose('left');
+  }
+
+  private addMember(member: Member): void {
+    const peer = peerFromMember(member);
+    this.members.set(peer.id, peer);
+    const session = new Session(
+      { ...this.behaviour.session, channels: this.definitions },
+      { message: (channel, payload) => this.deliver(peer.id, channel, payload) },
+    );
+    const relay: DatagramPath = {
+      kind: 'relay',
+      send: (datagram) => this.lobby.sendRelay(peer.peerIndex, datagram),
+    };
+    const link = new PeerLink(peer.id, session, relay, () => undefined);
+    this.links.set(peer.id, link);
+    this.byIndex.set(peer.peerIndex, link);
+  }
+
+  private deliver(peerId: string, channelIndex: number, payload: Uint8Array): void {
+    const from = this.members.get(peerId);
+    const channel = this.names[channelIndex];
+    if (from === undefined || channel === undefined) return;
+    let message: M[keyof M & string];
+    try {
+      message = this.channels[channel].codec.decode(payload);
+    } catch (error) {
+      this.emit('message:error', { from, channel, error: error as HandoffError });
+      return;
+    }
+    this.emit('message', { from, channel, message } as RoomMessage<M>);
+  }
+
+  private update(peerId: string, change: Partial<Peer>): Peer | undefined {
+    const peer = this.members.get(peerId);
+    if (peer === undefined) return undefined;
+    const next = { ...peer, ...change };
+    this.members.set(peerId, next);
+    return next;
+  }
+
+  private listen(): void {
+    const on = <E extends Parameters<LobbyClient<M>['on']>[0]>(
+      event: E,
+      handler: (...args: never[]) => void,
+    ): void => {
+      this.lobby.on(event, handler as never);
+      this.unsubscribe.push(() => this.lobby.off(event, handler as never));
+    };
+    on('relay', (fromIndex: number, payload: Uint8Array) => {
+      this.byIndex.get(fromIndex)?.receive(payload, 'relay', performance.now());
+    });
+    on('presence:join', (message: { member: Member }) => {
+      this.addMember(message.member);
+      this.emit('peer:join', this.members.get(message.member.id)!);
+    });
+    on('presence:leave', (message: { playerId: string; reason: LeaveReason }) => {
+      const peer = this.members.get(message.playerId);
+      const link = this.links.get(message.playerId);
+      if (peer === undefined || link === undefined) return;
+      this.members.delete(peer.id);
+      this.links.delete(peer.id);
+      this.byIndex.delete(peer.peerIndex);
+      this.emit('peer:leave', peer, message.reason);
+    });
+    on('presence:reconnecting', (message: { playerId: string }) => {
+      const peer = this.update(message.playerId, { reconnecting: true });
+      if (peer !== undefined) this.emit('peer:reconnecting', peer);
+    });
+    on('presence:back', (message: { playerId: string }) => {
+      const peer = this.update(message.playerId, { reconnecting: false });
+      if (peer !== undefined) this.emit('peer:back', peer);
+    });
+    on('host:change', (message: { hostId: string }) => {
+      const previous = this.hostId;
+      this.hostId = message.hostId;
+      this.update(previous, { isHost: false });
+      this.update(message.hostId, { isHost: true });
+      this.emit('host:change', message.hostId);
+    });
+    on('room:metadata', (message: { metadata: Metadata }) => {
+      this.roomMetadata = message.metadata;
+      this.emit('metadata:change', message.metadata);
+    });
+    on('room:left', (message: { reason: LeaveReason }) => this.dispose(message.reason));
+    on('connection:restored', (event: { resumed: boolean }) => {
+      if (!event.resumed) this.dispose('session-lost');
+    });
+    on('connection:closed', () => this.dispose('session-lost'));
+  }
+
+  private dispose(reason: LeaveReason | 'session-lost'): void {
+    if (!this.active) return;
+    this.active = false;
+    this.scheduler.stop();
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.emit('room:left', reason);
+  }
+}
