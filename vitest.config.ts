@@ -10,6 +10,7 @@ export default defineConfig({
       { find: /^@handoff\/protocol\/lobby$/, replacement: src('./packages/protocol/src/lobby/index.ts') },
       { find: /^@handoff\/protocol\/stun$/, replacement: src('./packages/protocol/src/stun/index.ts') },
       { find: /^@handoff\/transport$/, replacement: src('./packages/transport/src/index.ts') },
+      { find: /^#webrtc$/, replacement: src('./packages/transport/src/direct/webrtc-node.ts') },
       { find: /^#websocket$/, replacement: src('./packages/transport/src/lobby-client/websocket-node.ts') },
       { find: /^@handoff\/lobby$/, replacement: src('./packages/lobby/src/index.ts') },
       { find: /^@handoff\/protocol\/testing$/, replacement: src('./packages/protocol/src/testing/index.ts') },

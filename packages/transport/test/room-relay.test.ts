@@ -55,6 +55,7 @@ describe('rooms over the relay', () => {
         name: `p${i}`,
         channels,
         reconnect: { initialDelayMs: 20, maxDelayMs: 50 },
+        room: { direct: 'never' },
       });
       clients.push(client);
       const room =

@@ -27,6 +27,14 @@ export interface PeerStats {
   traffic: Record<PathKind, PathTraffic>;
   /** Datagrams from this peer the session rejected (malformed, out of window). */
   rejectedDatagrams: number;
+  /** From the moment the peer was known to the first validated direct link, ms (undefined: not yet). */
+  timeToDirectMs: number | undefined;
+  /** Path switches so far (relay → direct and back). */
+  switches: number;
+  /** Why traffic fell back to the relay, most recent last (at most 16 kept). */
+  fallbacks: { reason: string; atMs: number }[];
+  /** Round-trip time of direct-path heartbeats, latest, ms (undefined without a direct link). */
+  directHeartbeatRttMs: number | undefined;
 }
 
 const emptyTraffic = (): PathTraffic => ({ datagramsOut: 0, bytesOut: 0, datagramsIn: 0, bytesIn: 0 });
@@ -40,6 +48,12 @@ export class PeerLink implements Flushable {
   private path: DatagramPath;
   private readonly traffic: Record<PathKind, PathTraffic> = { relay: emptyTraffic(), direct: emptyTraffic() };
   private rejected = 0;
+  private readonly createdAt = performance.now();
+  private timeToDirect: number | undefined;
+  private switches = 0;
+  private readonly fallbacks: { reason: string; atMs: number }[] = [];
+  /** Latest direct heartbeat RTT, ms. */
+  directHeartbeatRtt: number | undefined;
 
   constructor(
     readonly peerId: string,
@@ -78,11 +92,22 @@ export class PeerLink implements Flushable {
     }
   }
 
-  /** Moves traffic to another path; the session re-sends everything unacknowledged on it. */
-  switchTo(path: DatagramPath, now: number): void {
-    if (path === this.path) return;
+  /**
+   * Moves traffic to another path; the session resets its RTT estimate and
+   * re-sends everything unacknowledged on it. Returns false if already there.
+   */
+  switchTo(path: DatagramPath, now: number, reason: string): boolean {
+    if (path === this.path) return false;
     this.path = path;
+    this.switches++;
+    if (path.kind === 'direct') this.timeToDirect ??= now - this.createdAt;
+    else {
+      this.fallbacks.push({ reason, atMs: now });
+      if (this.fallbacks.length > 16) this.fallbacks.shift();
+    }
     this.session.pathChanged(now);
+    this.flush(now);
+    return true;
   }
 
   stats(): PeerStats {
@@ -91,6 +116,10 @@ export class PeerLink implements Flushable {
       session: this.session.stats(),
       traffic: { relay: { ...this.traffic.relay }, direct: { ...this.traffic.direct } },
       rejectedDatagrams: this.rejected,
+      timeToDirectMs: this.timeToDirect,
+      switches: this.switches,
+      fallbacks: [...this.fallbacks],
+      directHeartbeatRttMs: this.directHeartbeatRtt,
     };
   }
 }

@@ -1,6 +1,10 @@
 import { type HandoffError, Session, type SessionOptions } from '@handoff/protocol';
-import type { LeaveReason, Member, Metadata, RoomJoinedMessage } from '@handoff/protocol/lobby';
+import type { LeaveReason, Member, Metadata, RoomJoinedMessage, Signal } from '@handoff/protocol/lobby';
 import { EventEmitter } from 'eventemitter3';
+import { loadDefaultRtcPeerConnection } from '#webrtc';
+import { DirectController, type DirectRetry } from '../direct/direct-controller.js';
+import type { DirectTiming } from '../direct/direct-link.js';
+import type { RtcPeerConnectionConstructor } from '../direct/webrtc.js';
 import { UnknownPeerError } from '../lobby-client/errors.js';
 import type { LobbyClient } from '../lobby-client/lobby-client.js';
 import { type ChannelSpecs, sessionChannels } from './channels.js';
@@ -41,7 +45,29 @@ export interface RoomBehaviour {
   tickMs?: number;
   /** Session options other than the channels (window sizes, datagram size...). */
   session?: Omit<SessionOptions, 'channels'>;
+  /**
+   * `auto` (default): try a direct WebRTC link to every peer and move traffic
+   * onto it once validated. `never` (privacy mode): relay only; no ICE
+   * candidate ever leaves this client, so no player learns its IP address.
+   */
+  direct?: 'auto' | 'never';
+  /** Heartbeat and timeouts of direct links. */
+  directTiming?: Partial<DirectTiming>;
+  /** Backoff between direct attempts. */
+  directRetry?: Partial<DirectRetry>;
+  /** A W3C `RTCPeerConnection` implementation to use instead of the platform's. */
+  RTCPeerConnection?: RtcPeerConnectionConstructor;
 }
+
+/** Default direct-link timing: heartbeat every 500 ms; dead after 1.5 s (3 missed). */
+export const DIRECT_TIMING_DEFAULTS: DirectTiming = {
+  heartbeatIntervalMs: 500,
+  deadAfterMs: 1500,
+  attemptTimeoutMs: 10_000,
+};
+
+/** Default backoff between direct attempts. */
+export const DIRECT_RETRY_DEFAULTS: DirectRetry = { initialDelayMs: 1000, maxDelayMs: 30_000 };
 
 /**
  * A room the player is in: its peers, and typed channels to them. Every
@@ -59,6 +85,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private readonly members = new Map<string, Peer>();
   private readonly links = new Map<string, PeerLink>();
   private readonly byIndex = new Map<number, PeerLink>();
+  private readonly directs = new Map<string, DirectController>();
   private readonly names: (keyof M & string)[];
   private readonly definitions: ReturnType<typeof sessionChannels<M>>['definitions'];
   private readonly scheduler: FlushScheduler;
@@ -159,6 +186,38 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     const link = new PeerLink(peer.id, session, relay, () => undefined);
     this.links.set(peer.id, link);
     this.byIndex.set(peer.peerIndex, link);
+    if (this.behaviour.direct !== 'never' && member.pairNonce !== '')
+      this.startDirect(peer, link, relay, member.pairNonce);
+  }
+
+  private startDirect(peer: Peer, link: PeerLink, relay: DatagramPath, pairNonce: string): void {
+    const injected = this.behaviour.RTCPeerConnection;
+    const controller: DirectController = new DirectController({
+      timing: { ...DIRECT_TIMING_DEFAULTS, ...this.behaviour.directTiming },
+      retry: { ...DIRECT_RETRY_DEFAULTS, ...this.behaviour.directRetry },
+      loadRtcPeerConnection: injected === undefined ? loadDefaultRtcPeerConnection : async () => injected,
+      iceServers: () => this.lobby.iceServers,
+      localId: this.lobby.playerId,
+      remoteId: peer.id,
+      pairNonce,
+      signal: (signal) => this.lobby.signal(peer.id, signal),
+      onUp: () => this.movePath(peer.id, link, direct, 'direct link validated'),
+      onDown: (reason) => this.movePath(peer.id, link, relay, reason),
+      onDatagram: (datagram) => link.receive(datagram, 'direct', performance.now()),
+      onHeartbeatRtt: (rtt) => {
+        link.directHeartbeatRtt = rtt;
+      },
+    });
+    const direct: DatagramPath = { kind: 'direct', send: (datagram) => controller.send(datagram) };
+    this.directs.set(peer.id, controller);
+    controller.start();
+  }
+
+  private movePath(peerId: string, link: PeerLink, path: DatagramPath, reason: string): void {
+    const from = link.pathKind;
+    if (!link.switchTo(path, performance.now(), reason)) return;
+    const peer = this.update(peerId, { path: path.kind });
+    if (peer !== undefined) this.emit('path:change', { peer, from, to: path.kind, reason });
   }
 
   private deliver(peerId: string, channelIndex: number, payload: Uint8Array): void {
@@ -205,6 +264,8 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       this.members.delete(peer.id);
       this.links.delete(peer.id);
       this.byIndex.delete(peer.peerIndex);
+      this.directs.get(peer.id)?.close();
+      this.directs.delete(peer.id);
       this.emit('peer:leave', peer, message.reason);
     });
     on('presence:reconnecting', (message: { playerId: string }) => {
@@ -226,6 +287,9 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       this.roomMetadata = message.metadata;
       this.emit('metadata:change', message.metadata);
     });
+    on('signal', (message: { from: string; signal: Signal }) =>
+      this.directs.get(message.from)?.handleSignal(message.signal),
+    );
     on('room:left', (message: { reason: LeaveReason }) => this.dispose(message.reason));
     on('connection:restored', (event: { resumed: boolean }) => {
       if (!event.resumed) this.dispose('session-lost');
@@ -237,6 +301,8 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     if (!this.active) return;
     this.active = false;
     this.scheduler.stop();
+    for (const direct of this.directs.values()) direct.close();
+    this.directs.clear();
     for (const off of this.unsubscribe.splice(0)) off();
     this.emit('room:left', reason);
   }

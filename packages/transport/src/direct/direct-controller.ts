@@ -1,0 +1,135 @@
+import type { IceServer, Signal } from '@handoff/protocol/lobby';
+import { DirectLink, type DirectTiming } from './direct-link.js';
+import type { RtcPeerConnectionConstructor } from './webrtc.js';
+
+/** Retry timing of direct attempts. */
+export interface DirectRetry {
+  /** Delay before the first retry, ms. Default 1000. */
+  initialDelayMs: number;
+  /** Longest delay between attempts, ms. Default 30000. */
+  maxDelayMs: number;
+}
+
+/** What a {@link DirectController} needs and reports. */
+export interface DirectControllerOptions {
+  timing: DirectTiming;
+  retry: DirectRetry;
+  loadRtcPeerConnection: () => Promise<RtcPeerConnectionConstructor>;
+  iceServers: () => IceServer[];
+  localId: string;
+  remoteId: string;
+  pairNonce: string;
+  signal(signal: Signal): void;
+  /** The direct path is validated and usable. */
+  onUp(): void;
+  /** The direct path is gone (or an attempt failed); traffic belongs on the relay. */
+  onDown(reason: string, wasUp: boolean): void;
+  onDatagram(datagram: Uint8Array): void;
+  onHeartbeatRtt?(rttMs: number): void;
+}
+
+/**
+ * Keeps trying to give one peer pair a direct link: the lower id offers; a
+ * failed or dead link is replaced after a backoff by a fresh attempt (on a
+ * new `RTCPeerConnection`). The relay is never disturbed by any of this.
+ */
+export class DirectController {
+  private link: DirectLink | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private failures = 0;
+  private closed = false;
+  readonly offerer: boolean;
+
+  constructor(private readonly options: DirectControllerOptions) {
+    this.offerer = options.localId < options.remoteId;
+  }
+
+  /** Starts the first attempt (the offerer acts; the answerer waits for an offer). */
+  start(): void {
+    if (this.offerer) void this.attempt();
+  }
+
+  /** Sends a session datagram over the validated link; false if there is none. */
+  send(datagram: Uint8Array): boolean {
+    return this.link?.send(datagram) ?? false;
+  }
+
+  /** A signal from the peer. An offer starts a fresh attempt on the answerer's side. */
+  handleSignal(signal: Signal): void {
+    if (this.closed) return;
+    if (signal.kind === 'description' && signal.sdpType === 'offer' && !this.offerer) {
+      void this.attempt().then(() => this.link?.handleSignal(signal));
+      return;
+    }
+    void this.link?.handleSignal(signal);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.link?.close();
+    this.link = undefined;
+  }
+
+  private async attempt(): Promise<void> {
+    clearTimeout(this.retryTimer);
+    const previous = this.link;
+    this.link = undefined;
+    if (previous !== undefined) {
+      const wasUp = previous.validated;
+      previous.close();
+      if (wasUp) this.options.onDown('replaced by a new attempt', true);
+    }
+    let RTCPeerConnectionImpl: RtcPeerConnectionConstructor;
+    try {
+      RTCPeerConnectionImpl = await this.options.loadRtcPeerConnection();
+    } catch (error) {
+      this.options.onDown(`no WebRTC: ${(error as Error).message}`, false);
+      return;
+    }
+    if (this.closed) return;
+    const link: DirectLink = new DirectLink({
+      ...this.options.timing,
+      RTCPeerConnection: RTCPeerConnectionImpl,
+      iceServers: this.options.iceServers(),
+      localId: this.options.localId,
+      remoteId: this.options.remoteId,
+      pairNonce: this.options.pairNonce,
+      offerer: this.offerer,
+      signal: (signal) => this.options.signal(signal),
+      onValidated: () => {
+        if (this.link !== link) return;
+        this.failures = 0;
+        this.options.onUp();
+      },
+      onFailed: (reason) => {
+        if (this.link !== link) return;
+        this.link = undefined;
+        this.options.onDown(reason, link.validated);
+        this.scheduleRetry();
+      },
+      onDatagram: (datagram) => this.options.onDatagram(datagram),
+      ...(this.options.onHeartbeatRtt === undefined ? {} : { onHeartbeatRtt: this.options.onHeartbeatRtt }),
+    });
+    this.link = link;
+    if (!this.offerer) return;
+    try {
+      await link.start();
+    } catch (error) {
+      if (this.link !== link) return;
+      this.link = undefined;
+      link.close();
+      this.options.onDown(`offer failed: ${(error as Error).message}`, false);
+      this.scheduleRetry();
+    }
+  }
+
+  /** Only the offerer retries (the answerer follows its offers); backoff doubles per failure. */
+  private scheduleRetry(): void {
+    if (this.closed || !this.offerer) return;
+    const { initialDelayMs, maxDelayMs } = this.options.retry;
+    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** this.failures++) * (0.75 + Math.random() * 0.5);
+    this.retryTimer = setTimeout(() => void this.attempt(), delay);
+    (this.retryTimer as { unref?: () => void }).unref?.();
+  }
+}

@@ -1,0 +1,268 @@
+import type { IceServer, Signal } from '@handoff/protocol/lobby';
+import { DirectFrame, directFrame, heartbeatSequence, isSessionDatagram } from './direct-frames.js';
+import { pairProof, proofsEqual } from './pair-proof.js';
+import type { RtcPeerConnectionConstructor } from './webrtc.js';
+
+/** Timing of direct links. */
+export interface DirectTiming {
+  /** Heartbeat period on a validated direct link, ms. Default 500. */
+  heartbeatIntervalMs: number;
+  /** No traffic for this long on a validated link → it is dead (≈ 3 missed heartbeats), ms. Default 1500. */
+  deadAfterMs: number;
+  /** An attempt not validated in this time is abandoned, ms. Default 10000. */
+  attemptTimeoutMs: number;
+}
+
+/** What a {@link DirectLink} needs and reports. */
+export interface DirectLinkOptions extends DirectTiming {
+  RTCPeerConnection: RtcPeerConnectionConstructor;
+  iceServers: IceServer[];
+  localId: string;
+  remoteId: string;
+  pairNonce: string;
+  /** The peer with the lower id offers (no glare). */
+  offerer: boolean;
+  /** Sends a signal to the peer through the lobby. */
+  signal(signal: Signal): void;
+  /** Both sides proved the pair nonce: traffic may move here. */
+  onValidated(): void;
+  /** The attempt or the validated link failed (it is closed). */
+  onFailed(reason: string): void;
+  /** A session datagram from the (proven) peer. */
+  onDatagram(datagram: Uint8Array): void;
+  /** A heartbeat round trip on the direct path, ms. */
+  onHeartbeatRtt?(rttMs: number): void;
+}
+
+/**
+ * One attempt at a direct WebRTC link with one peer: one unordered,
+ * zero-retransmit data channel; negotiated through the lobby; validated by
+ * each side proving the pair nonce the lobby issued; kept alive by
+ * heartbeats. A fresh `DirectLink` (and `RTCPeerConnection`) is made for
+ * every attempt: libdatachannel has no ICE restart.
+ */
+export class DirectLink {
+  private readonly pc: RTCPeerConnection;
+  private channel: RTCDataChannel | undefined;
+  private closed = false;
+  private remoteDescriptionSet = false;
+  private readonly pendingRemoteCandidates: RTCIceCandidateInit[] = [];
+  private readonly heldLocalCandidates: Signal[] = [];
+  private answerApplied: boolean;
+  private peerProven = false;
+  private weProven = false;
+  private validatedAt = -1;
+  private lastReceivedAt = performance.now();
+  private readonly startedAt = performance.now();
+  private heartbeatSequence = 0;
+  private lastHeartbeatAt = Number.NEGATIVE_INFINITY;
+  private readonly heartbeatSentAt = new Map<number, number>();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly options: DirectLinkOptions) {
+    this.answerApplied = !options.offerer;
+    this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
+    this.pc.onicecandidate = (event) => this.localCandidate(event.candidate);
+    this.pc.onconnectionstatechange = () => {
+      const state = this.pc.connectionState;
+      if (state === 'failed' || state === 'closed') this.fail(`connection ${state}`);
+    };
+    this.pc.ondatachannel = (event) => this.adopt(event.channel);
+    this.timer = setInterval(() => this.tick(), Math.min(options.heartbeatIntervalMs, 250));
+    (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Both sides proved the pair nonce. */
+  get validated(): boolean {
+    return this.validatedAt >= 0;
+  }
+
+  /** Offerer: creates the data channel and sends the offer. */
+  async start(): Promise<void> {
+    this.adopt(this.pc.createDataChannel('handoff', { ordered: false, maxRetransmits: 0 }));
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    const sdp = this.pc.localDescription?.sdp;
+    if (sdp === undefined || this.closed) return;
+    this.options.signal({ kind: 'description', sdpType: 'offer', sdp });
+  }
+
+  /** Applies a signal from the peer. Errors close the attempt (never thrown). */
+  async handleSignal(signal: Signal): Promise<void> {
+    try {
+      if (signal.kind === 'description') await this.remoteDescription(signal.sdpType, signal.sdp);
+      else if (signal.kind === 'candidate') await this.remoteCandidate(signal);
+    } catch (error) {
+      this.fail(`signaling: ${(error as Error).message}`);
+    }
+  }
+
+  /** Sends a session datagram; false unless validated and open. */
+  send(datagram: Uint8Array): boolean {
+    const channel = this.channel;
+    if (!this.validated || channel === undefined || channel.readyState !== 'open') return false;
+    try {
+      channel.send(datagram as Uint8Array<ArrayBuffer>);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes the attempt without reporting a failure. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    try {
+      this.channel?.close();
+      this.pc.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  private async remoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
+    if (type === 'answer' && !this.options.offerer) throw new Error('unexpected answer');
+    if (type === 'offer' && this.options.offerer) throw new Error('unexpected offer');
+    await this.pc.setRemoteDescription({ type, sdp });
+    this.remoteDescriptionSet = true;
+    for (const candidate of this.pendingRemoteCandidates.splice(0)) await this.pc.addIceCandidate(candidate);
+    if (type === 'offer') {
+      await this.pc.setLocalDescription(await this.pc.createAnswer());
+      const answer = this.pc.localDescription?.sdp;
+      if (answer !== undefined && !this.closed)
+        this.options.signal({ kind: 'description', sdpType: 'answer', sdp: answer });
+      return;
+    }
+    // Held until now: candidates that reach the answerer before its offer cost a 1 s DTLS retransmit.
+    this.answerApplied = true;
+    for (const held of this.heldLocalCandidates.splice(0)) this.options.signal(held);
+  }
+
+  private async remoteCandidate(signal: Extract<Signal, { kind: 'candidate' }>): Promise<void> {
+    const candidate: RTCIceCandidateInit = {
+      candidate: signal.candidate,
+      ...(signal.sdpMid === undefined ? {} : { sdpMid: signal.sdpMid }),
+      ...(signal.sdpMLineIndex === undefined ? {} : { sdpMLineIndex: signal.sdpMLineIndex }),
+    };
+    if (!this.remoteDescriptionSet) this.pendingRemoteCandidates.push(candidate);
+    else await this.pc.addIceCandidate(candidate);
+  }
+
+  private localCandidate(candidate: RTCIceCandidate | null): void {
+    if (this.closed) return;
+    const signal: Signal =
+      candidate === null || candidate.candidate === ''
+        ? { kind: 'end-of-candidates' }
+        : {
+            kind: 'candidate',
+            candidate: candidate.candidate,
+            ...(candidate.sdpMid === null ? {} : { sdpMid: candidate.sdpMid }),
+            ...(candidate.sdpMLineIndex === null ? {} : { sdpMLineIndex: candidate.sdpMLineIndex }),
+          };
+    if (this.answerApplied) this.options.signal(signal);
+    else this.heldLocalCandidates.push(signal);
+  }
+
+  private adopt(channel: RTCDataChannel): void {
+    this.channel = channel;
+    channel.binaryType = 'arraybuffer';
+    channel.onopen = () => {
+      pairProof(this.options.pairNonce, this.options.localId).then(
+        (proof) => this.sendControl(directFrame(DirectFrame.Proof, proof)),
+        () => this.fail('cannot compute the pair proof'),
+      );
+    };
+    channel.onmessage = (event: MessageEvent) => this.receive(event.data);
+    channel.onclose = () => this.fail('data channel closed');
+  }
+
+  private receive(data: unknown): void {
+    if (this.closed) return;
+    const bytes =
+      data instanceof ArrayBuffer
+        ? new Uint8Array(data)
+        : ArrayBuffer.isView(data)
+          ? (data as Uint8Array)
+          : undefined;
+    if (bytes === undefined) return;
+    this.lastReceivedAt = performance.now();
+    if (isSessionDatagram(bytes)) {
+      // Only from a peer that proved who it is.
+      if (this.peerProven) this.options.onDatagram(bytes);
+      return;
+    }
+    switch (bytes[0]) {
+      case DirectFrame.Proof:
+        this.checkProof(bytes.subarray(1));
+        return;
+      case DirectFrame.ProofAccepted:
+        this.weProven = true;
+        this.maybeValidated();
+        return;
+      case DirectFrame.Heartbeat:
+        this.sendControl(directFrame(DirectFrame.HeartbeatEcho, heartbeatSequence(bytes) ?? 0));
+        return;
+      case DirectFrame.HeartbeatEcho: {
+        const sentAt = this.heartbeatSentAt.get(heartbeatSequence(bytes) ?? -1);
+        if (sentAt !== undefined) this.options.onHeartbeatRtt?.(performance.now() - sentAt);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private checkProof(proof: Uint8Array): void {
+    pairProof(this.options.pairNonce, this.options.remoteId).then(
+      (expected) => {
+        if (!proofsEqual(proof, expected)) {
+          this.fail('the peer could not prove the pair nonce');
+          return;
+        }
+        this.peerProven = true;
+        this.sendControl(directFrame(DirectFrame.ProofAccepted));
+        this.maybeValidated();
+      },
+      () => this.fail('cannot compute the pair proof'),
+    );
+  }
+
+  private maybeValidated(): void {
+    if (this.validated || !this.peerProven || !this.weProven || this.closed) return;
+    this.validatedAt = performance.now();
+    this.options.onValidated();
+  }
+
+  private sendControl(frame: Uint8Array): void {
+    try {
+      if (this.channel?.readyState === 'open') this.channel.send(frame as Uint8Array<ArrayBuffer>);
+    } catch {
+      // A dying channel: the heartbeat check notices.
+    }
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    if (!this.validated) {
+      if (now - this.startedAt > this.options.attemptTimeoutMs) this.fail('not validated in time');
+      return;
+    }
+    if (now - this.lastReceivedAt > this.options.deadAfterMs) {
+      this.fail('heartbeats missed');
+      return;
+    }
+    if (now - this.lastHeartbeatAt < this.options.heartbeatIntervalMs) return;
+    this.lastHeartbeatAt = now;
+    const sequence = this.heartbeatSequence++;
+    this.heartbeatSentAt.set(sequence, now);
+    this.heartbeatSentAt.delete(sequence - 16);
+    this.sendControl(directFrame(DirectFrame.Heartbeat, sequence));
+  }
+
+  private fail(reason: string): void {
+    if (this.closed) return;
+    this.close();
+    this.options.onFailed(reason);
+  }
+}
