@@ -5,6 +5,11 @@
  *
  * @packageDocumentation
  */
+
+export type { DirectRetry } from './direct/direct-controller.js';
+export type { DirectTiming } from './direct/direct-link.js';
+export type { LinkConditioner, LinkConditions } from './direct/link-conditioner.js';
+export type { RtcPeerConnectionConstructor } from './direct/webrtc.js';
 export type { ReconnectOptions } from './lobby-client/backoff.js';
 export { connect } from './lobby-client/connect.js';
 export {
@@ -27,4 +32,11 @@ export type { LobbySocket, LobbySocketConstructor } from './lobby-client/websock
 export { type ChannelSpec, type ChannelSpecs, defineChannels } from './room/channels.js';
 export type { PathKind, Peer } from './room/peer.js';
 export type { PathTraffic, PeerStats } from './room/peer-link.js';
-export { Room, type RoomBehaviour, type RoomEvents, type RoomMessage } from './room/room.js';
+export {
+  DIRECT_RETRY_DEFAULTS,
+  DIRECT_TIMING_DEFAULTS,
+  Room,
+  type RoomBehaviour,
+  type RoomEvents,
+  type RoomMessage,
+} from './room/room.js';

@@ -70,6 +70,98 @@ describe('direct WebRTC links on loopback (real node-datachannel)', () => {
     expect(stats.switches).toBe(1);
   });
 
+  it('blackholing the direct path moves traffic to the relay within 1.5 s; lifting it goes direct again', async () => {
+    const url = await startLobby();
+    const [alice, bob] = await roomOf(url, 2, { directRetry: { initialDelayMs: 200, maxDelayMs: 400 } });
+    await waitFor(() => allDirect([alice!, bob!], 1), 5000);
+    const fellBack = new Promise<number>((resolve) =>
+      alice!.on('path:change', (event) => {
+        if (event.to === 'relay') resolve(performance.now());
+      }),
+    );
+    const blackholedAt = performance.now();
+    alice!.conditioner = { direct: { loss: 1 } };
+    bob!.conditioner = { direct: { loss: 1 } };
+    const fallbackMs = (await fellBack) - blackholedAt;
+    expect(fallbackMs).toBeLessThanOrEqual(1500);
+    // Alice misses heartbeats, or hears first that bob gave up and closed the connection.
+    expect(['heartbeats missed', 'connection closed', 'data channel closed']).toContain(
+      alice!.stats(bob!.me.id).fallbacks.at(-1)?.reason,
+    );
+    alice!.conditioner = undefined;
+    bob!.conditioner = undefined;
+    await waitFor(() => allDirect([alice!, bob!], 1), 5000);
+    expect(alice!.stats(bob!.me.id).switches).toBe(3);
+  });
+
+  it('a 10,000-message chat stream arrives exactly once and in order across relay → direct → relay → direct', async () => {
+    const url = await startLobby();
+    const [alice, bob] = await roomOf(url, 2, { directRetry: { initialDelayMs: 100, maxDelayMs: 200 } });
+    const received: string[] = [];
+    bob!.on('message', (event) => received.push(event.message.text));
+    await waitFor(() => alice!.peers.size === 1);
+    const paths: string[] = [];
+    alice!.on('path:change', (event) => paths.push(event.to));
+    let sent = 0;
+    const pump = setInterval(() => {
+      for (let i = 0; i < 100 && sent < 10_000; i++) alice!.send(bob!.me.id, 'chat', { text: `m${sent++}` });
+    }, 5);
+    await waitFor(() => paths.includes('direct'), 5000); // relay → direct
+    alice!.conditioner = { direct: { loss: 1 } };
+    bob!.conditioner = { direct: { loss: 1 } };
+    await waitFor(() => paths.at(-1) === 'relay', 5000); // direct → relay
+    alice!.conditioner = undefined;
+    bob!.conditioner = undefined;
+    await waitFor(() => paths.at(-1) === 'direct' && paths.length >= 3, 5000); // relay → direct
+    await waitFor(() => received.length >= 10_000, 15_000);
+    clearInterval(pump);
+    expect(paths).toEqual(['direct', 'relay', 'direct']);
+    expect(received).toEqual(Array.from({ length: 10_000 }, (_, i) => `m${i}`));
+  }, 30_000);
+
+  it('a peer that cannot prove the pair nonce stays on the relay', async () => {
+    const url = await startLobby();
+    // The lobby hands bob a different nonce for the pair than alice: one of them is not who the lobby introduced.
+    const { Room: LobbyRoom } = await import('../../lobby/src/room.js');
+    const original = LobbyRoom.prototype.memberFor;
+    LobbyRoom.prototype.memberFor = function (this: InstanceType<typeof LobbyRoom>, member, viewer) {
+      const seen = original.call(this, member, viewer);
+      return viewer.name === 'p1' ? { ...seen, pairNonce: `${seen.pairNonce}x` } : seen;
+    };
+    try {
+      const [alice, bob] = await roomOf(url, 2, { directRetry: { initialDelayMs: 5000, maxDelayMs: 5000 } });
+      await waitFor(
+        () => alice!.stats(bob!.me.id).fallbacks.length > 0 || bob!.stats(alice!.me.id).fallbacks.length > 0,
+        5000,
+      ).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(alice!.peers.get(bob!.me.id)?.path).toBe('relay');
+      expect(bob!.peers.get(alice!.me.id)?.path).toBe('relay');
+      const heard = new Promise<string>((resolve) =>
+        bob!.once('message', (event) => resolve(event.message.text)),
+      );
+      alice!.send(bob!.me.id, 'chat', { text: 'still playing' });
+      expect(await heard).toBe('still playing');
+    } finally {
+      LobbyRoom.prototype.memberFor = original;
+    }
+  });
+
+  it('time to direct on loopback: p90 ≤ 100 ms over 20 tries', async () => {
+    const url = await startLobby();
+    const times: number[] = [];
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const [alice, bob] = await roomOf(url, 2);
+      await waitFor(() => alice!.peers.get(bob!.me.id)?.path === 'direct', 5000);
+      times.push(alice!.stats(bob!.me.id).timeToDirectMs!);
+      for (const client of clients.splice(0)) client.close();
+    }
+    times.sort((a, b) => a - b);
+    const p90 = times[Math.ceil(0.9 * times.length) - 1]!;
+    console.log(`time to direct on loopback: p50 ${times[9]!.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`);
+    expect(p90).toBeLessThanOrEqual(100);
+  }, 60_000);
+
   it('privacy mode sends no signal at all, stays on the relay and plays normally', async () => {
     const url = await startLobby();
     const [alice, bob] = await roomOf(url, 2, { direct: 'never' });

@@ -1,5 +1,6 @@
 import type { IceServer, Signal } from '@handoff/protocol/lobby';
 import { DirectLink, type DirectTiming } from './direct-link.js';
+import type { LinkConditions } from './link-conditioner.js';
 import type { RtcPeerConnectionConstructor } from './webrtc.js';
 
 /** Retry timing of direct attempts. */
@@ -26,6 +27,8 @@ export interface DirectControllerOptions {
   onDown(reason: string, wasUp: boolean): void;
   onDatagram(datagram: Uint8Array): void;
   onHeartbeatRtt?(rttMs: number): void;
+  /** Link conditioner of the direct path. */
+  conditions?: () => LinkConditions | undefined;
 }
 
 /**
@@ -109,6 +112,7 @@ export class DirectController {
         this.scheduleRetry();
       },
       onDatagram: (datagram) => this.options.onDatagram(datagram),
+      ...(this.options.conditions === undefined ? {} : { conditions: this.options.conditions }),
       ...(this.options.onHeartbeatRtt === undefined ? {} : { onHeartbeatRtt: this.options.onHeartbeatRtt }),
     });
     this.link = link;

@@ -1,13 +1,14 @@
 import type { IceServer, Signal } from '@handoff/protocol/lobby';
 import { DirectFrame, directFrame, heartbeatSequence, isSessionDatagram } from './direct-frames.js';
+import { conditioned, type LinkConditions } from './link-conditioner.js';
 import { pairProof, proofsEqual } from './pair-proof.js';
 import type { RtcPeerConnectionConstructor } from './webrtc.js';
 
 /** Timing of direct links. */
 export interface DirectTiming {
-  /** Heartbeat period on a validated direct link, ms. Default 500. */
+  /** Heartbeat period on a validated direct link, ms. Default 450. */
   heartbeatIntervalMs: number;
-  /** No traffic for this long on a validated link → it is dead (≈ 3 missed heartbeats), ms. Default 1500. */
+  /** No traffic for this long on a validated link → it is dead (≈ 3 missed heartbeats), ms. Default 1400. */
   deadAfterMs: number;
   /** An attempt not validated in this time is abandoned, ms. Default 10000. */
   attemptTimeoutMs: number;
@@ -32,6 +33,8 @@ export interface DirectLinkOptions extends DirectTiming {
   onDatagram(datagram: Uint8Array): void;
   /** A heartbeat round trip on the direct path, ms. */
   onHeartbeatRtt?(rttMs: number): void;
+  /** Simulated conditions on everything this link sends (link conditioner). */
+  conditions?: () => LinkConditions | undefined;
 }
 
 /**
@@ -58,8 +61,22 @@ export class DirectLink {
   private lastHeartbeatAt = Number.NEGATIVE_INFINITY;
   private readonly heartbeatSentAt = new Map<number, number>();
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly transmit: (bytes: Uint8Array) => boolean;
 
   constructor(private readonly options: DirectLinkOptions) {
+    this.transmit = conditioned(
+      (bytes) => {
+        const channel = this.channel;
+        if (channel === undefined || channel.readyState !== 'open') return false;
+        try {
+          channel.send(bytes as Uint8Array<ArrayBuffer>);
+          return true;
+        } catch {
+          return false; // A dying channel: the heartbeat check notices.
+        }
+      },
+      options.conditions ?? (() => undefined),
+    );
     this.answerApplied = !options.offerer;
     this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
     this.pc.onicecandidate = (event) => this.localCandidate(event.candidate);
@@ -68,7 +85,7 @@ export class DirectLink {
       if (state === 'failed' || state === 'closed') this.fail(`connection ${state}`);
     };
     this.pc.ondatachannel = (event) => this.adopt(event.channel);
-    this.timer = setInterval(() => this.tick(), Math.min(options.heartbeatIntervalMs, 250));
+    this.timer = setInterval(() => this.tick(), Math.min(options.heartbeatIntervalMs, 100));
     (this.timer as { unref?: () => void }).unref?.();
   }
 
@@ -83,7 +100,10 @@ export class DirectLink {
     await this.pc.setLocalDescription(await this.pc.createOffer());
     const sdp = this.pc.localDescription?.sdp;
     if (sdp === undefined || this.closed) return;
-    this.options.signal({ kind: 'description', sdpType: 'offer', sdp });
+    // libdatachannel puts gathered candidates into the offer itself; they leave
+    // as held trickle candidates instead, once the answer is applied (else the
+    // answerer's DTLS hello can arrive too early and cost a 1 s retransmit).
+    this.options.signal({ kind: 'description', sdpType: 'offer', sdp: withoutCandidates(sdp) });
   }
 
   /** Applies a signal from the peer. Errors close the attempt (never thrown). */
@@ -98,14 +118,7 @@ export class DirectLink {
 
   /** Sends a session datagram; false unless validated and open. */
   send(datagram: Uint8Array): boolean {
-    const channel = this.channel;
-    if (!this.validated || channel === undefined || channel.readyState !== 'open') return false;
-    try {
-      channel.send(datagram as Uint8Array<ArrayBuffer>);
-      return true;
-    } catch {
-      return false;
-    }
+    return this.validated && !this.closed && this.transmit(datagram);
   }
 
   /** Closes the attempt without reporting a failure. */
@@ -235,11 +248,7 @@ export class DirectLink {
   }
 
   private sendControl(frame: Uint8Array): void {
-    try {
-      if (this.channel?.readyState === 'open') this.channel.send(frame as Uint8Array<ArrayBuffer>);
-    } catch {
-      // A dying channel: the heartbeat check notices.
-    }
+    if (!this.closed) this.transmit(frame);
   }
 
   private tick(): void {
@@ -265,4 +274,12 @@ export class DirectLink {
     this.close();
     this.options.onFailed(reason);
   }
+}
+
+/** An SDP without its `a=candidate` / `a=end-of-candidates` lines. */
+export function withoutCandidates(sdp: string): string {
+  return sdp
+    .split(/\r?\n/)
+    .filter((line) => !line.startsWith('a=candidate:') && !line.startsWith('a=end-of-candidates'))
+    .join('\r\n');
 }

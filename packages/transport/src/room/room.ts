@@ -4,6 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 import { loadDefaultRtcPeerConnection } from '#webrtc';
 import { DirectController, type DirectRetry } from '../direct/direct-controller.js';
 import type { DirectTiming } from '../direct/direct-link.js';
+import { conditioned, type LinkConditioner } from '../direct/link-conditioner.js';
 import type { RtcPeerConnectionConstructor } from '../direct/webrtc.js';
 import { UnknownPeerError } from '../lobby-client/errors.js';
 import type { LobbyClient } from '../lobby-client/lobby-client.js';
@@ -57,12 +58,18 @@ export interface RoomBehaviour {
   directRetry?: Partial<DirectRetry>;
   /** A W3C `RTCPeerConnection` implementation to use instead of the platform's. */
   RTCPeerConnection?: RtcPeerConnectionConstructor;
+  /** Simulated latency, jitter and loss on outgoing traffic, per path (also settable later: `room.conditioner`). */
+  conditioner?: LinkConditioner;
 }
 
-/** Default direct-link timing: heartbeat every 500 ms; dead after 1.5 s (3 missed). */
+/**
+ * Default direct-link timing: a heartbeat every 450 ms; a link silent for
+ * 1.4 s (three missed heartbeats) is dead, so traffic is back on the relay
+ * within 1.5 s (the check runs every 100 ms).
+ */
 export const DIRECT_TIMING_DEFAULTS: DirectTiming = {
-  heartbeatIntervalMs: 500,
-  deadAfterMs: 1500,
+  heartbeatIntervalMs: 450,
+  deadAfterMs: 1400,
   attemptTimeoutMs: 10_000,
 };
 
@@ -91,6 +98,11 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private readonly scheduler: FlushScheduler;
   private readonly unsubscribe: (() => void)[] = [];
   private active = true;
+  /**
+   * Simulated network conditions on this player's outgoing traffic, per path
+   * (latency, jitter, loss). Change it at any time; `undefined` turns it off.
+   */
+  conditioner: LinkConditioner | undefined;
 
   /** @internal Rooms come from `LobbyClient.createRoom`, `joinRoom` and `quickJoin`. */
   constructor(
@@ -108,6 +120,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     this.roomMetadata = joined.room.metadata;
     this.myIndex = joined.you.peerIndex;
     ({ names: this.names, definitions: this.definitions } = sessionChannels(channels));
+    this.conditioner = behaviour.conditioner;
     this.scheduler = new FlushScheduler(() => this.links.values(), behaviour.tickMs ?? 10);
     for (const member of joined.members) this.addMember(member);
     this.listen();
@@ -207,6 +220,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       onHeartbeatRtt: (rtt) => {
         link.directHeartbeatRtt = rtt;
       },
+      conditions: () => this.conditioner?.direct,
     });
     const direct: DatagramPath = { kind: 'direct', send: (datagram) => controller.send(datagram) };
     this.directs.set(peer.id, controller);
