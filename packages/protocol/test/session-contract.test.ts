@@ -272,3 +272,23 @@ function catchError(fn: () => unknown): HandoffError {
   }
   throw new Error('expected an error');
 }
+
+describe('stale sequenced messages', () => {
+  it('are not delivered but are handed to the stale handler (their packets are acknowledged)', () => {
+    const delivered: number[] = [];
+    const stale: number[] = [];
+    const a = new Session({ channels: CHANNELS }, { message: () => {} });
+    const b = new Session(
+      { channels: CHANNELS },
+      { message: (c, p) => c === 1 && delivered.push(p[0]!), stale: (c, p) => c === 1 && stale.push(p[0]!) },
+    );
+    a.send('pos', Uint8Array.of(1));
+    const [older] = a.poll(0);
+    a.send('pos', Uint8Array.of(2));
+    const [newer] = a.poll(1);
+    b.receive(newer!, 2);
+    b.receive(older!, 3);
+    expect(delivered).toEqual([2]);
+    expect(stale).toEqual([1]);
+  });
+});

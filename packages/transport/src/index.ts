@@ -29,7 +29,14 @@ export {
 } from './lobby-client/lobby-client.js';
 export type { RequestOptions } from './lobby-client/pending-requests.js';
 export type { LobbySocket, LobbySocketConstructor } from './lobby-client/websocket.js';
-export { type ChannelSpec, type ChannelSpecs, defineChannels } from './room/channels.js';
+export {
+  type ChannelSpec,
+  type ChannelSpecs,
+  type CodecChannelSpec,
+  defineChannels,
+  type PositionChannelSpec,
+  positionChannel,
+} from './room/channels.js';
 export type { PathKind, Peer } from './room/peer.js';
 export type { PathTraffic, PeerStats } from './room/peer-link.js';
 export {

@@ -162,6 +162,21 @@ describe('direct WebRTC links on loopback (real node-datachannel)', () => {
     expect(p90).toBeLessThanOrEqual(100);
   }, 60_000);
 
+  it('direct links keep carrying game traffic while the lobby is down', async () => {
+    const url = await startLobby();
+    const [alice, bob] = await roomOf(url, 2);
+    await waitFor(() => allDirect([alice!, bob!], 1), 5000);
+    const received: string[] = [];
+    bob!.on('message', (event) => received.push(event.message.text));
+    await lobby!.stop(200); // every client: close 4008, reconnecting
+    lobby = undefined;
+    expect(clients.every((client) => client.state === 'reconnecting')).toBe(true);
+    for (let i = 0; i < 50; i++) alice!.send(bob!.me.id, 'chat', { text: `while away ${i}` });
+    await waitFor(() => received.length === 50);
+    expect(received[49]).toBe('while away 49');
+    expect(alice!.peers.get(bob!.me.id)?.path).toBe('direct');
+  });
+
   it('privacy mode sends no signal at all, stays on the relay and plays normally', async () => {
     const url = await startLobby();
     const [alice, bob] = await roomOf(url, 2, { direct: 'never' });

@@ -27,7 +27,7 @@ export class ChannelReceivers {
   constructor(
     private readonly kinds: Uint8Array,
     options: ResolvedSessionOptions,
-    deliveries: DeliveryQueue,
+    private readonly deliveries: DeliveryQueue,
   ) {
     this.sequencedLast = new Float64Array(kinds.length).fill(-1);
     this.ackRepeats = new Uint8Array(kinds.length);
@@ -112,6 +112,7 @@ export class ChannelReceivers {
         // The packet sequence orders sequenced messages: newest wins, stale ones are dropped.
         if (sequence < this.sequencedLast[channel]!) {
           counters.staleMessagesDropped++;
+          this.deliveries.pushStale(channel, payload);
           return;
         }
         this.sequencedLast[channel] = sequence;

@@ -9,6 +9,12 @@ export interface SessionHandlers {
   message(channel: number, payload: Uint8Array): void;
   /** A message sent with a `token` was acknowledged by the peer (unreliable: its packet was acked). */
   delivered?(channel: number, token: number): void;
+  /**
+   * A sequenced message arrived after a newer one and was not delivered.
+   * Its packet is still acknowledged, so a delta codec whose baselines
+   * follow acknowledgements (the position codec) should record it here.
+   */
+  stale?(channel: number, payload: Uint8Array): void;
 }
 
 /**
@@ -21,10 +27,17 @@ export class DeliveryQueue {
   private messagePayloads: Uint8Array[] = [];
   private tokenChannels: number[] = [];
   private tokens: number[] = [];
+  private staleChannels: number[] = [];
+  private stalePayloads: Uint8Array[] = [];
 
   pushMessage(channel: number, payload: Uint8Array): void {
     this.messageChannels.push(channel);
     this.messagePayloads.push(payload);
+  }
+
+  pushStale(channel: number, payload: Uint8Array): void {
+    this.staleChannels.push(channel);
+    this.stalePayloads.push(payload);
   }
 
   pushDelivered(channel: number, token: number): void {
@@ -34,7 +47,9 @@ export class DeliveryQueue {
 
   /** Calls the handlers for everything queued; rethrows the first handler exception after all ran. */
   flush(handlers: SessionHandlers, counters: SessionCounters): void {
-    if (this.messageChannels.length === 0 && this.tokenChannels.length === 0) return;
+    if (this.messageChannels.length === 0 && this.tokenChannels.length === 0 && this.staleChannels.length === 0) {
+      return;
+    }
     // Swap the lists first so a handler that re-enters the session cannot disturb this loop.
     const channels = this.messageChannels;
     const payloads = this.messagePayloads;
@@ -44,6 +59,10 @@ export class DeliveryQueue {
     this.messagePayloads = [];
     this.tokenChannels = [];
     this.tokens = [];
+    const staleChannels = this.staleChannels;
+    const stalePayloads = this.stalePayloads;
+    this.staleChannels = [];
+    this.stalePayloads = [];
     counters.messagesReceived += channels.length;
     let failure: unknown;
     let failed = false;
@@ -53,6 +72,17 @@ export class DeliveryQueue {
       } catch (error) {
         if (!failed) failure = error;
         failed = true;
+      }
+    }
+    const stale = handlers.stale;
+    if (stale !== undefined) {
+      for (let i = 0; i < staleChannels.length; i++) {
+        try {
+          stale(staleChannels[i]!, stalePayloads[i]!);
+        } catch (error) {
+          if (!failed) failure = error;
+          failed = true;
+        }
       }
     }
     const delivered = handlers.delivered;

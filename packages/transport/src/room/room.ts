@@ -8,6 +8,7 @@ import { conditioned, type LinkConditioner } from '../direct/link-conditioner.js
 import type { RtcPeerConnectionConstructor } from '../direct/webrtc.js';
 import { UnknownPeerError } from '../lobby-client/errors.js';
 import type { LobbyClient } from '../lobby-client/lobby-client.js';
+import { PeerChannelCodecs } from './channel-codecs.js';
 import { type ChannelSpecs, sessionChannels } from './channels.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { type PathKind, type Peer, peerFromMember } from './peer.js';
@@ -93,6 +94,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private readonly links = new Map<string, PeerLink>();
   private readonly byIndex = new Map<number, PeerLink>();
   private readonly directs = new Map<string, DirectController>();
+  private readonly codecs = new Map<string, PeerChannelCodecs<M>>();
   private readonly names: (keyof M & string)[];
   private readonly definitions: ReturnType<typeof sessionChannels<M>>['definitions'];
   private readonly scheduler: FlushScheduler;
@@ -156,17 +158,28 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
    */
   send<K extends keyof M & string>(peerId: string, channel: K, message: M[K]): void {
     const link = this.links.get(peerId);
-    if (link === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
-    link.session.send(this.names.indexOf(channel), this.channels[channel].codec.encode(message));
+    const codecs = this.codecs.get(peerId);
+    if (link === undefined || codecs === undefined)
+      throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
+    const index = this.names.indexOf(channel);
+    const { bytes, token } = codecs.encode(index, message);
+    link.session.send(index, bytes, token);
     this.scheduler.schedule(link);
   }
 
-  /** Sends a message to every peer (encoded once). */
+  /** Sends a message to every peer (encoded once, or once per peer for position channels: baselines differ). */
   broadcast<K extends keyof M & string>(channel: K, message: M[K]): void {
-    const payload = this.channels[channel].codec.encode(message);
     const index = this.names.indexOf(channel);
-    for (const link of this.links.values()) {
-      link.session.send(index, payload);
+    let shared: Uint8Array | undefined;
+    for (const [peerId, link] of this.links) {
+      const codecs = this.codecs.get(peerId)!;
+      if (codecs.perPeer(index)) {
+        const { bytes, token } = codecs.encode(index, message);
+        link.session.send(index, bytes, token);
+      } else {
+        shared ??= codecs.encode(index, message).bytes;
+        link.session.send(index, shared);
+      }
       this.scheduler.schedule(link);
     }
   }
@@ -188,9 +201,15 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private addMember(member: Member): void {
     const peer = peerFromMember(member);
     this.members.set(peer.id, peer);
+    const codecs = new PeerChannelCodecs(this.channels, this.names);
+    this.codecs.set(peer.id, codecs);
     const session = new Session(
       { ...this.behaviour.session, channels: this.definitions },
-      { message: (channel, payload) => this.deliver(peer.id, channel, payload) },
+      {
+        message: (channel, payload) => this.deliver(peer.id, channel, payload),
+        delivered: (channel, token) => codecs.delivered(channel, token),
+        stale: (channel, payload) => codecs.recordStale(channel, payload),
+      },
     );
     const relay: DatagramPath = {
       kind: 'relay',
@@ -236,11 +255,12 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
 
   private deliver(peerId: string, channelIndex: number, payload: Uint8Array): void {
     const from = this.members.get(peerId);
+    const codecs = this.codecs.get(peerId);
     const channel = this.names[channelIndex];
-    if (from === undefined || channel === undefined) return;
+    if (from === undefined || codecs === undefined || channel === undefined) return;
     let message: M[keyof M & string];
     try {
-      message = this.channels[channel].codec.decode(payload);
+      message = codecs.decode(channelIndex, payload) as M[keyof M & string];
     } catch (error) {
       this.emit('message:error', { from, channel, error: error as HandoffError });
       return;
@@ -280,6 +300,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       this.byIndex.delete(peer.peerIndex);
       this.directs.get(peer.id)?.close();
       this.directs.delete(peer.id);
+      this.codecs.delete(peer.id);
       this.emit('peer:leave', peer, message.reason);
     });
     on('presence:reconnecting', (message: { playerId: string }) => {

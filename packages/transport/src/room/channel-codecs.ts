@@ -1,0 +1,71 @@
+import type { DecodedSnapshot, EntityState, PositionDecoder, PositionEncoder } from '@handoff/protocol';
+import {
+  type ChannelSpecs,
+  type CodecChannelSpec,
+  isPositionChannel,
+  type PositionChannelSpec,
+} from './channels.js';
+
+type AnySpec = CodecChannelSpec<unknown> | PositionChannelSpec;
+
+/**
+ * The per-peer codec state of a room's channels: stateless codecs are
+ * shared; each position channel has an encoder and a decoder per peer,
+ * because each peer acknowledges different baselines.
+ */
+export class PeerChannelCodecs<M> {
+  private readonly encoders = new Map<number, PositionEncoder>();
+  private readonly decoders = new Map<number, PositionDecoder>();
+
+  constructor(
+    private readonly specs: ChannelSpecs<M>,
+    private readonly names: readonly (keyof M & string)[],
+  ) {
+    names.forEach((name, index) => {
+      const spec = specs[name] as AnySpec;
+      if (!isPositionChannel(spec)) return;
+      this.encoders.set(index, spec.positions.createEncoder());
+      this.decoders.set(index, spec.positions.createDecoder());
+    });
+  }
+
+  /** Encodes a message for this peer; `token` is the snapshot sequence for position channels, else -1. */
+  encode(index: number, message: unknown): { bytes: Uint8Array; token: number } {
+    const encoder = this.encoders.get(index);
+    if (encoder !== undefined) {
+      const encoded = encoder.encode(message as EntityState[]);
+      return { bytes: encoded.bytes, token: encoded.sequence };
+    }
+    return { bytes: this.spec(index).codec.encode(message), token: -1 };
+  }
+
+  /** True for channels whose encoding differs per peer (position channels). */
+  perPeer(index: number): boolean {
+    return this.encoders.has(index);
+  }
+
+  /** Decodes a message from this peer (throws the codec's typed errors). */
+  decode(index: number, bytes: Uint8Array): unknown {
+    const decoder = this.decoders.get(index);
+    if (decoder !== undefined) return (decoder.decode(bytes) as DecodedSnapshot).entities;
+    return this.spec(index).codec.decode(bytes);
+  }
+
+  /** A stale snapshot: record it as a possible baseline, deliver nothing. */
+  recordStale(index: number, bytes: Uint8Array): void {
+    try {
+      this.decoders.get(index)?.decode(bytes);
+    } catch {
+      // A stale snapshot we cannot decode cannot serve as a baseline either.
+    }
+  }
+
+  /** The peer acknowledged a message sent with `token`. */
+  delivered(index: number, token: number): void {
+    this.encoders.get(index)?.acknowledge(token);
+  }
+
+  private spec(index: number): CodecChannelSpec<unknown> {
+    return this.specs[this.names[index]!] as CodecChannelSpec<unknown>;
+  }
+}
