@@ -68,6 +68,10 @@ describe('direct WebRTC links on loopback (real node-datachannel)', () => {
     expect(stats.traffic.direct.datagramsOut).toBeGreaterThan(0);
     expect(stats.timeToDirectMs).toBeGreaterThan(0);
     expect(stats.switches).toBe(1);
+    const summary = alice!.roomStats();
+    expect(summary.peers).toBe(3);
+    expect(summary.onPath).toEqual({ relay: 0, direct: 3 });
+    expect(summary.traffic.direct.datagramsOut).toBeGreaterThan(0);
   });
 
   it('blackholing the direct path moves traffic to the relay within 1.5 s; lifting it goes direct again', async () => {

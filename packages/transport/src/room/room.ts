@@ -13,6 +13,7 @@ import { type ChannelSpecs, sessionChannels } from './channels.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { type PathKind, type Peer, peerFromMember } from './peer.js';
 import { type DatagramPath, PeerLink, type PeerStats } from './peer-link.js';
+import { aggregateStats, type RoomStats } from './room-stats.js';
 
 /** A message delivered to the game, typed by channel. */
 export type RoomMessage<M> = { [K in keyof M]: { from: Peer; channel: K; message: M[K] } }[keyof M];
@@ -189,6 +190,11 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     const link = this.links.get(peerId);
     if (link === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
     return link.stats();
+  }
+
+  /** Statistics of the whole room. */
+  roomStats(): RoomStats {
+    return aggregateStats([...this.links.values()].map((link) => link.stats()));
   }
 
   /** Leaves the room. */
