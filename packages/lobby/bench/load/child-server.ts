@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SERVER_CORE } from './pinning.js';
-import { processCpuSeconds, processRssKiB } from './proc-stats.js';
+import { type CpuTimes, processCpuTimes, processRssKiB } from './proc-stats.js';
 
 /** Which server to start. */
 export type ServerKind = 'handoff' | 'raw';
@@ -32,6 +32,8 @@ export interface ChildServerOptions {
   pin: boolean;
   /** Write a V8 CPU profile of the child into this directory (`node --cpu-prof`). */
   cpuProfileDir?: string;
+  /** Run this server entry point instead of the built-in one (e.g. a patched copy, for experiments). */
+  entryPoint?: string;
 }
 
 /** A running bench server child. */
@@ -39,8 +41,8 @@ export interface ChildServer {
   readonly kind: ServerKind;
   readonly pid: number;
   readonly port: number;
-  /** Server CPU time so far, seconds (user + system, all threads). */
-  cpuSeconds(): number;
+  /** Server CPU time so far, seconds (all threads). */
+  cpuTimes(): CpuTimes;
   /** Server resident set size, KiB. */
   rssKiB(): number;
   /** Runs a full GC in the child and waits for it. */
@@ -59,7 +61,7 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
   const nodeArgs = ['--expose-gc', '--import', 'tsx'];
   if (options.cpuProfileDir !== undefined)
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
-  const argv = [...nodeArgs, entryPoints[kind]];
+  const argv = [...nodeArgs, options.entryPoint ?? entryPoints[kind]];
   const child = options.pin
     ? spawn('taskset', ['-c', String(SERVER_CORE), process.execPath, ...argv], childOptions())
     : spawn(process.execPath, argv, childOptions());
@@ -79,7 +81,10 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
   });
   const next = (timeoutMs: number): Promise<ChildEvent> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${kind} server: no answer in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${kind} server: no answer in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       waiters.push((event) => {
         clearTimeout(timer);
         resolve(event);
@@ -105,7 +110,7 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
     kind,
     pid,
     port: ready.port,
-    cpuSeconds: () => processCpuSeconds(pid),
+    cpuTimes: () => processCpuTimes(pid),
     rssKiB: () => processRssKiB(pid),
     gc: async () => {
       const answer = next(10_000);

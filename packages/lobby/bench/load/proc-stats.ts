@@ -23,14 +23,22 @@ export function clockTicksPerSecond(): number {
   return ticksPerSecond;
 }
 
-/** CPU time a process has used so far, user + system, in seconds (all its threads). */
-export function processCpuSeconds(pid: number): number {
+/** CPU time a process has used so far, in seconds (all its threads). */
+export interface CpuTimes {
+  /** User mode (utime). */
+  user: number;
+  /** Kernel mode (stime): system calls, and on loopback much of the TCP work of both ends. */
+  system: number;
+}
+
+/** CPU time a process has used so far, from `/proc/<pid>/stat` (clock-tick resolution). */
+export function processCpuTimes(pid: number): CpuTimes {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14 (utime) and 15 (stime) of proc(5) are indexes 11 and 12 after the name.
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks / clockTicksPerSecond();
+  const tick = clockTicksPerSecond();
+  return { user: Number(fields[11]) / tick, system: Number(fields[12]) / tick };
 }
 
 /** A line of `/proc/<pid>/status`, e.g. `VmRSS` or `Cpus_allowed_list`. */

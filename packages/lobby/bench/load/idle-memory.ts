@@ -1,0 +1,46 @@
+/**
+ * Idle memory per connection: the server's RSS before and after `clients`
+ * connections are opened (and welcomed, on the Handoff lobby), each sample
+ * taken after a full GC and a settle pause.
+ */
+import type { ChildServer } from './child-server.js';
+import type { LoadClient } from './load-client.js';
+import { sleep } from './measure-window.js';
+import { CONNECT_CONCURRENCY, connectClient, inBatches } from './rooms.js';
+
+/** RSS growth for idle connections. */
+export interface IdleMemoryResult {
+  clients: number;
+  rssBeforeKiB: number;
+  rssAfterKiB: number;
+  /** (after − before) / clients, KiB. */
+  kibPerClient: number;
+}
+
+async function settledRss(server: ChildServer, settleMs: number): Promise<number> {
+  await server.gc();
+  await sleep(settleMs);
+  await server.gc();
+  return server.rssKiB();
+}
+
+/** Connects `clients` idle clients to `server`, measures, and drops them. */
+export async function measureIdleMemory(
+  server: ChildServer,
+  clients: number,
+  settleMs: number,
+): Promise<IdleMemoryResult> {
+  const rssBeforeKiB = await settledRss(server, settleMs);
+  const opened: LoadClient[] = [];
+  try {
+    await inBatches(clients, CONNECT_CONCURRENCY, async (index) => {
+      const client = await connectClient(server, '/', `idle-${index}`);
+      opened.push(client);
+      return client;
+    });
+    const rssAfterKiB = await settledRss(server, settleMs);
+    return { clients, rssBeforeKiB, rssAfterKiB, kibPerClient: (rssAfterKiB - rssBeforeKiB) / clients };
+  } finally {
+    for (const client of opened) client.terminate();
+  }
+}
