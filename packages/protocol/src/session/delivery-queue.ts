@@ -47,7 +47,11 @@ export class DeliveryQueue {
 
   /** Calls the handlers for everything queued; rethrows the first handler exception after all ran. */
   flush(handlers: SessionHandlers, counters: SessionCounters): void {
-    if (this.messageChannels.length === 0 && this.tokenChannels.length === 0 && this.staleChannels.length === 0) {
+    if (
+      this.messageChannels.length === 0 &&
+      this.tokenChannels.length === 0 &&
+      this.staleChannels.length === 0
+    ) {
       return;
     }
     // Swap the lists first so a handler that re-enters the session cannot disturb this loop.

@@ -4,7 +4,7 @@ import { EventEmitter } from 'eventemitter3';
 import { loadDefaultRtcPeerConnection } from '#webrtc';
 import { DirectController, type DirectRetry } from '../direct/direct-controller.js';
 import type { DirectTiming } from '../direct/direct-link.js';
-import { conditioned, type LinkConditioner } from '../direct/link-conditioner.js';
+import type { LinkConditioner } from '../direct/link-conditioner.js';
 import type { RtcPeerConnectionConstructor } from '../direct/webrtc.js';
 import { UnknownPeerError } from '../lobby-client/errors.js';
 import type { LobbyClient } from '../lobby-client/lobby-client.js';
