@@ -46,7 +46,17 @@ describe('handoff-lobby CLI', () => {
   it('runs a lobby, logs JSON, and shuts down gracefully on SIGTERM (clients get 4008, exit 0)', async () => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', cli, '--port', '0', '--host', '127.0.0.1', '--no-stun'],
+      [
+        '--conditions=handoff-source',
+        '--import',
+        'tsx',
+        cli,
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--no-stun',
+      ],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

@@ -58,7 +58,8 @@ interface ChildEvent {
 
 /** Spawns a server child and waits until it listens. */
 export async function startChildServer(kind: ServerKind, options: ChildServerOptions): Promise<ChildServer> {
-  const nodeArgs = ['--expose-gc', '--import', 'tsx'];
+  // handoff-source: run the workspace packages from their TypeScript sources (no build needed).
+  const nodeArgs = ['--expose-gc', '--conditions=handoff-source', '--import', 'tsx'];
   if (options.cpuProfileDir !== undefined)
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
   const argv = [...nodeArgs, options.entryPoint ?? entryPoints[kind]];
