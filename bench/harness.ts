@@ -107,3 +107,39 @@ export function renderTable(table: BenchTable): string {
   for (const note of table.notes ?? []) lines.push('', note);
   return lines.join('\n');
 }
+
+/**
+ * Measures several contenders in interleaved rounds (A, B, C, then B, C, A,
+ * ...) and returns each one's median rate. Machine noise that drifts over
+ * seconds (a neighbour's load, CPU frequency) then hits every contender
+ * alike instead of whichever happened to run at the bad moment.
+ */
+export function interleavedOpsPerSecond(
+  contenders: readonly { name: string; run: () => void }[],
+  options: { quick: boolean; minTimeMs?: number; rounds?: number },
+): Map<string, number> {
+  const minTimeMs = options.quick ? 5 : (options.minTimeMs ?? 100);
+  const rounds = options.quick ? 1 : (options.rounds ?? 9);
+  const rates = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  for (const contender of contenders) {
+    const warmUntil = performance.now() + (options.quick ? 2 : 50);
+    while (performance.now() < warmUntil) contender.run();
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const contender = contenders[(round + k) % contenders.length]!;
+      let iterations = 0;
+      let batch = 1;
+      const start = performance.now();
+      let elapsed = 0;
+      while (elapsed < minTimeMs) {
+        for (let i = 0; i < batch; i++) contender.run();
+        iterations += batch;
+        batch = Math.min(batch * 2, 1 << 14);
+        elapsed = performance.now() - start;
+      }
+      rates.get(contender.name)!.push((iterations * 1000) / elapsed);
+    }
+  }
+  return new Map([...rates].map(([name, list]) => [name, median(list)]));
+}

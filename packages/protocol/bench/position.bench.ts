@@ -6,7 +6,12 @@
 
 import { decode as msgpackDecode, encode as msgpackEncode } from '@msgpack/msgpack';
 import { Packr } from 'msgpackr';
-import { type BenchRow, type BenchSuite, type BenchTable, opsPerSecond } from '../../../bench/harness.js';
+import {
+  type BenchRow,
+  type BenchSuite,
+  type BenchTable,
+  interleavedOpsPerSecond,
+} from '../../../bench/harness.js';
 import { createPositionCodec, type EntityState } from '../src/codecs/position/index.js';
 import { Prng } from '../src/testing/index.js';
 
@@ -121,22 +126,15 @@ function handoffDelta(name: string, lag: number): Contender {
   };
 }
 
-function measure(contender: Contender, frames: EntityState[][], entities: number, quick: boolean): BenchRow {
-  // Sizes: mean over a warm pass (deltas need a baseline first).
+/** Mean encoded size over the frames, after a warm pass (deltas need a baseline first). */
+function meanBytes(contender: Contender, frames: EntityState[][]): number {
   for (let i = 0; i < 8; i++) contender.roundTrip(frames[i % FRAMES]!);
   let bytes = 0;
   for (const frame of frames) bytes += contender.roundTrip(frame);
-  bytes /= frames.length;
-  let index = 0;
-  const rate = opsPerSecond(
-    () => {
-      contender.roundTrip(frames[index]!);
-      index = (index + 1) % FRAMES;
-    },
-    { quick },
-  );
-  return { name: contender.name, values: { bytes, 'bytes/entity': bytes / entities, 'ops/s': rate } };
+  return bytes / frames.length;
 }
+
+const SPEED_BASELINE = 'msgpackr (structures)';
 
 function table(
   title: string,
@@ -146,7 +144,35 @@ function table(
   quick: boolean,
   notes: string[],
 ): BenchTable {
-  const rows = [...baselines(), ...handoff].map((c) => measure(c, frames, entities, quick));
+  const contenders = [...baselines(), ...handoff];
+  const sizes = new Map(contenders.map((c) => [c.name, meanBytes(c, frames)]));
+  const rates = interleavedOpsPerSecond(
+    contenders.map((contender) => {
+      let index = 0;
+      return {
+        name: contender.name,
+        run: () => {
+          contender.roundTrip(frames[index]!);
+          index = (index + 1) % FRAMES;
+        },
+      };
+    }),
+    { quick },
+  );
+  const baseRate = rates.get(SPEED_BASELINE)!;
+  const rows: BenchRow[] = contenders.map((c) => {
+    const bytes = sizes.get(c.name)!;
+    const rate = rates.get(c.name)!;
+    return {
+      name: c.name,
+      values: {
+        bytes,
+        'bytes/entity': bytes / entities,
+        'ops/s': rate,
+        'speed vs msgpackr (structures)': rate / baseRate,
+      },
+    };
+  });
   return { title, baseline: 'JSON', ratioOf: 'bytes', higherIsBetter: false, rows, notes };
 }
 
