@@ -74,6 +74,28 @@ describe('direct WebRTC links on loopback (real node-datachannel)', () => {
     expect(summary.traffic.direct.datagramsOut).toBeGreaterThan(0);
   });
 
+  it('the first message arrives over the relay, before any direct link exists', async () => {
+    const url = await startLobby();
+    const alice = await connect(url, { name: 'alice' });
+    clients.push(alice);
+    const room = await alice.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
+    const peerKnown = new Promise<void>((resolve) => room.once('peer:join', () => resolve()));
+    const bob = await connect(url, { name: 'bob' });
+    clients.push(bob);
+    const bobRoom = await bob.joinRoom({ roomId: room.id });
+    await peerKnown;
+    const heard = new Promise<string>((resolve) =>
+      bobRoom.once('message', (event) => resolve(event.message.text)),
+    );
+    room.send(bob.playerId, 'chat', { text: 'first' });
+    expect(await heard).toBe('first');
+    const stats = bobRoom.stats(alice.playerId);
+    expect(stats.traffic.relay.datagramsIn).toBeGreaterThan(0);
+    expect(stats.traffic.direct.datagramsIn).toBe(0);
+    expect(stats.timeToDirectMs).toBeUndefined();
+    await waitFor(() => bobRoom.peers.get(alice.playerId)?.path === 'direct', 5000); // and then it goes direct
+  });
+
   it('blackholing the direct path moves traffic to the relay within 1.5 s; lifting it goes direct again', async () => {
     const url = await startLobby();
     const [alice, bob] = await roomOf(url, 2, { directRetry: { initialDelayMs: 200, maxDelayMs: 400 } });
