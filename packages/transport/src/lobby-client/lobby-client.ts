@@ -92,6 +92,11 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     return this.welcome.playerId;
   }
 
+  /** The display name this client asked for (the lobby's `authenticate` hook may have chosen another). */
+  get name(): string {
+    return this.options.name ?? '';
+  }
+
   /** STUN/TURN servers the lobby recommends. */
   get iceServers(): IceServer[] {
     return this.welcome.iceServers;

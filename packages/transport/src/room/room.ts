@@ -133,7 +133,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   get me(): Peer {
     return {
       id: this.lobby.playerId,
-      name: '',
+      name: this.lobby.name,
       metadata: undefined,
       isHost: this.hostId === this.lobby.playerId,
       peerIndex: this.myIndex,
