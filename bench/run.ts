@@ -55,3 +55,9 @@ if (!quick && filter === undefined) {
   writeFileSync(join(root, 'bench', 'RESULTS.md'), `${sections.join('\n\n')}\n`);
   console.log('Wrote bench/RESULTS.md');
 }
+
+// A suite that left a socket or peer connection open would keep the process
+// alive: say so (it is a bug to fix) and exit anyway, so the run terminates.
+const leftovers = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap' && kind !== 'Timeout');
+if (leftovers.length > 0) console.warn(`bench: resources still open at exit: ${leftovers.join(', ')}`);
+process.exit(0);
