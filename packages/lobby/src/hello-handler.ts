@@ -35,7 +35,8 @@ export async function handleHello(
     connection.send(
       encodeServerMessage({ type: 'error', requestId: hello.requestId, code: errorCode, message: text }),
     );
-    state.metrics.closes.inc({ code: String(code) });
+    // Recorded like every other violation (metric, event, log) by the server.
+    connection.onViolation?.(code, text);
     connection.close(code, text);
   };
   if (!isSupportedLobbyProtocolVersion(hello.protocolVersion)) {

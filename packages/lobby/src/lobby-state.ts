@@ -1,7 +1,6 @@
 import {
   encodeServerMessage,
   type LeaveReason,
-  LobbyErrorCode,
   type LobbyErrorCodeValue,
   lobbyErrorCodeName,
   type ServerMessage,
@@ -143,7 +142,4 @@ export class LobbyState {
     }, this.limits.emptyRoomCloseDelayMs);
     room.closeTimer.unref();
   }
-
-  /** Error codes used by the handlers, re-exported for brevity. */
-  static readonly code = LobbyErrorCode;
 }

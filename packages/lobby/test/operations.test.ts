@@ -81,12 +81,16 @@ describe('lobby operations', () => {
         auth === 'good-token' ? { id: 'account-42', name: 'Ada', metadata: { rank: 3 } } : null,
     });
     lobby = started.lobby;
+    const rejected: number[] = [];
+    lobby.on('connection:reject', (event) => rejected.push(event.code));
     const good = await RawClient.open(started.url);
     const welcome = await good.hello('ignored', { auth: 'good-token' });
     expect(welcome.playerId).toBe('account-42');
     const bad = await RawClient.open(started.url);
     await expect(bad.hello('x', { auth: 'forged' })).rejects.toThrow();
     expect(await bad.closed).toBe(4002);
+    expect(rejected).toEqual([4002]); // recorded like every other violation
+    expect(await lobby.metrics.registry.metrics()).toMatch(/handoff_closes_total\{code="4002"\} 1/);
     good.close();
   });
 });

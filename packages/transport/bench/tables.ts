@@ -4,13 +4,13 @@
  * MET / MISSED verdict in the notes.
  */
 import type { BenchRow, BenchTable } from '../../../bench/harness.js';
+import { percentile, type Spread, spread, spreadColumns } from '../../../bench/harness.js';
 import type { TransportBenchConfig } from './bench-config.js';
 import type { ConnectTimes } from './connect-times.js';
 import type { RunsByName } from './contenders.js';
 import { DIRECT_ROWS, type DirectPathResults } from './direct-path.js';
 import type { PingPongResult } from './ping-pong.js';
 import { RELAY_ROWS, type RelayPathResults } from './relay-path.js';
-import { percentile, type Spread, spread, spreadColumns } from './stats.js';
 import type { ThroughputResult } from './throughput.js';
 
 const TIME_TO_DIRECT_P90_TARGET_MS = 100;

@@ -8,6 +8,7 @@ import {
   type Room,
   type RoomBehaviour,
 } from '../src/index.js';
+import { waitFor } from './support/helpers.js';
 
 describe('direct WebRTC links on loopback (real node-datachannel)', () => {
   let lobby: LobbyServer | undefined;
@@ -220,11 +221,3 @@ describe('direct WebRTC links on loopback (real node-datachannel)', () => {
     expect(alice!.stats(bob!.me.id).traffic.direct.datagramsOut).toBe(0);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

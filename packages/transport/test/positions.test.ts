@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLobbyServer, type LobbyServer } from '../../lobby/src/index.js';
 import { connect, defineChannels, type LobbyClient, positionChannel, type Room } from '../src/index.js';
+import { waitFor } from './support/helpers.js';
 
 const positions = createPositionCodec({ yaw: true });
 const channels = defineChannels<{ pos: EntityState[] }>({ pos: positionChannel(positions) });
@@ -70,11 +71,3 @@ describe('position channels', () => {
     expect(sent.bytesOut / sent.datagramsOut).toBeLessThan(220);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

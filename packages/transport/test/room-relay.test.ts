@@ -1,21 +1,9 @@
-import { type Codec, chatCodec, MalformedInputError } from '@handoff/protocol';
+import { chatCodec } from '@handoff/protocol';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLobbyServer, type LobbyServer } from '../../lobby/src/index.js';
 import { connect, defineChannels, type LobbyClient, type Room, type RoomEvents } from '../src/index.js';
-
-/** A 4-byte position counter, so ordering can be checked. */
-const counterCodec: Codec<number> = {
-  encode: (value) => {
-    const bytes = new Uint8Array(4);
-    new DataView(bytes.buffer).setUint32(0, value);
-    return bytes;
-  },
-  decode: (bytes) => {
-    if (bytes.length !== 4) throw new MalformedInputError('counter: 4 bytes expected');
-    return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
-  },
-};
+import { counterCodec, waitFor } from './support/helpers.js';
 
 const channels = defineChannels({
   chat: { kind: 'reliable-ordered', codec: chatCodec },
@@ -132,11 +120,3 @@ describe('rooms over the relay', () => {
     expect(bob!.peers.size).toBe(0);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -1,24 +1,14 @@
-import { type Codec, chatCodec, MalformedInputError } from '@handoff/protocol';
+import { chatCodec } from '@handoff/protocol';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLobbyServer, type LobbyServer } from '../../lobby/src/index.js';
 import { connect, defineChannels, type LobbyClient, type Room } from '../src/index.js';
+import { counterCodec, waitFor } from './support/helpers.js';
 
-const counter: Codec<number> = {
-  encode: (value) => {
-    const bytes = new Uint8Array(4);
-    new DataView(bytes.buffer).setUint32(0, value);
-    return bytes;
-  },
-  decode: (bytes) => {
-    if (bytes.length !== 4) throw new MalformedInputError('4 bytes expected');
-    return new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0);
-  },
-};
 type Channels = { chat: { text: string }; pos: number };
 const channels = defineChannels<Channels>({
   chat: { kind: 'reliable-ordered', codec: chatCodec },
-  pos: { kind: 'unreliable-sequenced', codec: counter },
+  pos: { kind: 'unreliable-sequenced', codec: counterCodec },
 });
 
 describe('path switches under a position stream', () => {
@@ -84,11 +74,3 @@ describe('path switches under a position stream', () => {
     expect(chat).toEqual(Array.from({ length: last }, (_, i) => `c${i + 1}`));
   }, 20_000);
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

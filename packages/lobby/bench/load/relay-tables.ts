@@ -4,12 +4,12 @@
  * targets with an honest met / missed verdict in the notes.
  */
 import type { BenchTable } from '../../../../bench/harness.js';
+import { percentile, spread, spreadColumns } from '../../../../bench/harness.js';
 import type { ServerKind } from './child-server.js';
 import type { IdleMemoryResult } from './idle-memory.js';
 import type { WindowResult } from './measure-window.js';
 import { clockTicksPerSecond } from './proc-stats.js';
 import type { RateResult } from './rate-workload.js';
-import { percentile, spread, spreadColumns } from './summary.js';
 
 /** Every result of one suite run, by workload and server. */
 export interface RelayResults {

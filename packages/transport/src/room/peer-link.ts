@@ -1,4 +1,4 @@
-import type { HandoffError, Session, SessionStats } from '@handoff/protocol';
+import type { Session, SessionStats } from '@handoff/protocol';
 import type { Flushable } from './flush-scheduler.js';
 import type { PathKind } from './peer.js';
 
@@ -59,7 +59,6 @@ export class PeerLink implements Flushable {
     readonly peerId: string,
     session: Session,
     path: DatagramPath,
-    private readonly onRejected: (error: HandoffError) => void,
   ) {
     this.session = session;
     this.path = path;
@@ -85,11 +84,8 @@ export class PeerLink implements Flushable {
     const traffic = this.traffic[via];
     traffic.datagramsIn++;
     traffic.bytesIn += datagram.length;
-    const error = this.session.receive(datagram, now);
-    if (error !== undefined) {
-      this.rejected++;
-      this.onRejected(error);
-    }
+    // A rejected datagram changed nothing; it is counted in the stats.
+    if (this.session.receive(datagram, now) !== undefined) this.rejected++;
   }
 
   /**

@@ -97,6 +97,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private readonly directs = new Map<string, DirectController>();
   private readonly codecs = new Map<string, PeerChannelCodecs<M>>();
   private readonly names: (keyof M & string)[];
+  private readonly channelIndex = new Map<string, number>();
   private readonly definitions: ReturnType<typeof sessionChannels<M>>['definitions'];
   private readonly scheduler: FlushScheduler;
   private readonly unsubscribe: (() => void)[] = [];
@@ -123,6 +124,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     this.roomMetadata = joined.room.metadata;
     this.myIndex = joined.you.peerIndex;
     ({ names: this.names, definitions: this.definitions } = sessionChannels(channels));
+    this.names.forEach((name, index) => this.channelIndex.set(name, index));
     this.conditioner = behaviour.conditioner;
     this.scheduler = new FlushScheduler(() => this.links.values(), behaviour.tickMs ?? 10);
     for (const member of joined.members) this.addMember(member);
@@ -162,7 +164,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     const codecs = this.codecs.get(peerId);
     if (link === undefined || codecs === undefined)
       throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
-    const index = this.names.indexOf(channel);
+    const index = this.channelIndex.get(channel)!;
     const { bytes, token } = codecs.encode(index, message);
     link.session.send(index, bytes, token);
     this.scheduler.schedule(link);
@@ -170,7 +172,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
 
   /** Sends a message to every peer (encoded once, or once per peer for position channels: baselines differ). */
   broadcast<K extends keyof M & string>(channel: K, message: M[K]): void {
-    const index = this.names.indexOf(channel);
+    const index = this.channelIndex.get(channel)!;
     let shared: Uint8Array | undefined;
     for (const [peerId, link] of this.links) {
       const codecs = this.codecs.get(peerId)!;
@@ -221,7 +223,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       kind: 'relay',
       send: (datagram) => this.lobby.sendRelay(peer.peerIndex, datagram),
     };
-    const link = new PeerLink(peer.id, session, relay, () => undefined);
+    const link = new PeerLink(peer.id, session, relay);
     this.links.set(peer.id, link);
     this.byIndex.set(peer.peerIndex, link);
     if (this.behaviour.direct !== 'never' && member.pairNonce !== '')

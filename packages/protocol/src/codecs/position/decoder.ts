@@ -212,11 +212,11 @@ export class SnapshotDecoder implements PositionDecoder {
         throw new MalformedInputError(`changed index ${position} is outside the kept list`);
       previous = position;
       const row = position * fieldCount;
-      let any = false;
+      let changedAField = false;
       for (let f = 0; f < fieldCount; f++) {
         const coded = reader.readFlaggedVarUint(deltaOrders[f]!);
         if (coded < 0) continue;
-        any = true;
+        changedAField = true;
         // `coded` is zigzag(delta) − 1 (delta ≠ 0): odd → positive, even → negative.
         // (Integer ops only: `coded` can exceed 2^31, where `%` would be a float fmod.)
         const half = (coded >>> 1) + 1;
@@ -236,7 +236,7 @@ export class SnapshotDecoder implements PositionDecoder {
         }
         values[row + f] = value;
       }
-      if (!any) throw new MalformedInputError('a changed entity changes no field');
+      if (!changedAField) throw new MalformedInputError('a changed entity changes no field');
     }
   }
 
