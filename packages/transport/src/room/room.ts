@@ -124,7 +124,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     this.roomMetadata = joined.room.metadata;
     this.myIndex = joined.you.peerIndex;
     ({ names: this.names, definitions: this.definitions } = sessionChannels(channels));
-    this.names.forEach((name, index) => this.channelIndex.set(name, index));
+    for (const [index, name] of this.names.entries()) this.channelIndex.set(name, index);
     this.conditioner = behaviour.conditioner;
     this.scheduler = new FlushScheduler(() => this.links.values(), behaviour.tickMs ?? 10);
     for (const member of joined.members) this.addMember(member);
