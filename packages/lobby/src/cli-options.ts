@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import { InvalidOptionError } from '@handoff/protocol';
 import type { IceServer } from '@handoff/protocol/lobby';
-import { LOBBY_LIMIT_DEFAULTS, type LobbyLimitOptions, type LobbyServerOptions } from './options.js';
+import {
+  LOBBY_LIMIT_DEFAULTS,
+  type LobbyLimitOptions,
+  type LobbyServerOptions,
+  MIN_RESUME_SECRET_LENGTH,
+} from './options.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -37,6 +42,9 @@ export function helpText(): string {
     '  --stun-host <host>      host name clients use for the built-in STUN (default: the WebSocket host)',
     '  --ice-server <url|json> extra STUN/TURN server for clients, repeatable; a URL or',
     `                          '{"urls":"turn:host:3478","username":"u","credential":"p"}' (HANDOFF_ICE_SERVERS, JSON array)`,
+    '  --resume-secret <s>     seals room tickets: with the same secret, a restarted lobby puts',
+    '                          players back into their rooms (≥ 16 chars; prefer HANDOFF_RESUME_SECRET:',
+    '                          flags show in `ps`). Default: random per run, a restart ends every room',
     '  --trust-proxy           take client IPs from X-Forwarded-For (HANDOFF_TRUST_PROXY=1)',
     '  --no-metrics            do not serve GET /metrics (HANDOFF_NO_METRICS=1)',
     `  --log-level <level>     ${LOG_LEVELS.join(' | ')} (default info; HANDOFF_LOG_LEVEL)`,
@@ -74,6 +82,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'no-stun': { type: 'boolean' },
         'stun-host': { type: 'string' },
         'ice-server': { type: 'string', multiple: true },
+        'resume-secret': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'no-metrics': { type: 'boolean' },
         'log-level': { type: 'string' },
@@ -111,6 +120,13 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   if (stunHost !== undefined) options.stunHost = stunHost;
   const ice = (flags['ice-server'] as string[] | undefined) ?? envIceServers(env.HANDOFF_ICE_SERVERS);
   if (ice.length > 0) options.iceServers = ice.map(iceServer);
+  const resumeSecret = text('resume-secret', 'HANDOFF_RESUME_SECRET');
+  if (resumeSecret !== undefined) {
+    if (resumeSecret.length < MIN_RESUME_SECRET_LENGTH) {
+      throw new InvalidOptionError(`--resume-secret: at least ${MIN_RESUME_SECRET_LENGTH} characters`);
+    }
+    options.resumeSecret = resumeSecret;
+  }
   if (truthy('trust-proxy', 'HANDOFF_TRUST_PROXY')) options.trustProxy = true;
   if (truthy('no-metrics', 'HANDOFF_NO_METRICS')) options.metrics = false;
   const level = text('log-level', 'HANDOFF_LOG_LEVEL');

@@ -5,7 +5,14 @@ export interface LobbyEvents {
   /** The server is listening. */
   'server:listening': (address: { port: number; host: string }) => void;
   /** A player was welcomed (new or resumed). */
-  'player:welcome': (event: { playerId: string; name: string; resumed: boolean; ip: string }) => void;
+  'player:welcome': (event: {
+    playerId: string;
+    name: string;
+    resumed: boolean;
+    /** Restored from a room ticket after a lobby restart. */
+    restored: boolean;
+    ip: string;
+  }) => void;
   /** A player is gone for good (left the lobby, or its resume grace period ended). */
   'player:gone': (event: { playerId: string }) => void;
   /** A room was created. */

@@ -11,6 +11,7 @@ import {
   MAX_CONTROL_FRAME_BYTES,
   MAX_ID_LENGTH,
   MAX_NAME_LENGTH,
+  type RoomRestore,
 } from '@handoff/protocol/lobby';
 import type { ClientConnection } from './client-connection.js';
 import { newId, newSecret } from './ids.js';
@@ -20,9 +21,10 @@ import { Player } from './player.js';
 
 /**
  * Answers `hello`: checks the protocol version, then either resumes a
- * player by its session token (single use: a new token comes back) or
- * admits a new one through the `authenticate` hook. Failures get an `error`
- * and a close code (4001, 4002, 4010).
+ * player by its session token (single use: a new token comes back),
+ * restores it from its room ticket after a lobby restart, or admits a new
+ * one through the `authenticate` hook. Failures get an `error` and a close
+ * code (4001, 4002, 4010).
  */
 export async function handleHello(
   state: LobbyState,
@@ -49,15 +51,15 @@ export async function handleHello(
   }
   if (hello.resumeToken !== undefined) {
     const player = state.tokens.get(hello.resumeToken);
-    if (player === undefined) {
-      refuse(
-        LobbyCloseCode.InvalidResumeToken,
-        LobbyErrorCode.AuthFailed,
-        'unknown or expired session token',
-      );
+    if (player !== undefined) {
+      resume(state, options, connection, player, hello.requestId);
       return;
     }
-    resume(state, options, connection, player, hello.requestId);
+    const refusal =
+      hello.restore === undefined
+        ? 'unknown or expired session token'
+        : await restore(state, options, connection, hello, hello.restore, now);
+    if (refusal !== undefined) refuse(LobbyCloseCode.InvalidResumeToken, LobbyErrorCode.AuthFailed, refusal);
     return;
   }
   let admitted: AuthenticatedPlayer | null;
@@ -112,11 +114,84 @@ function resume(
     previous.close(LobbyCloseCode.SessionReplaced, 'session resumed elsewhere');
   }
   state.rotateToken(player, newSecret());
+  // The room state goes first: the client re-addresses its peers before
+  // `welcome` lets it send relay frames again.
+  state.sendRoomState(player, undefined);
   welcome(state, options, connection, player, requestId, true);
   if (player.room !== undefined) {
-    state.sendRoomState(player, undefined);
     state.broadcast(player.room, { type: 'presence:back', playerId: player.id }, player);
   }
+}
+
+/**
+ * The lobby does not know the token (it restarted): restores the player
+ * and its room from the sealed ticket. A ticket restores only across a
+ * restart (sealed before this process started), within
+ * `maxRoomTicketAgeMs`, once per player per process, and after the
+ * `authenticate` hook accepts the player again. Returns the refusal, if any.
+ */
+async function restore(
+  state: LobbyState,
+  options: LobbyServerOptions,
+  connection: ClientConnection,
+  hello: HelloMessage,
+  request: RoomRestore,
+  now: number,
+): Promise<string | undefined> {
+  const ticket = state.tickets.open(request.ticket);
+  if (ticket === undefined) return 'unknown or expired session token';
+  if (ticket.issuedAt >= state.startedAt) return 'unknown or expired session token';
+  if (Date.now() - ticket.issuedAt > state.limits.maxRoomTicketAgeMs) return 'room ticket expired';
+  const taken = (): boolean =>
+    state.players.has(ticket.playerId) || state.restoredPlayers.has(ticket.playerId);
+  if (taken()) return 'player already restored';
+  let admitted: AuthenticatedPlayer | null = {};
+  if (options.authenticate !== undefined) {
+    try {
+      admitted = await options.authenticate({
+        auth: hello.auth,
+        name: ticket.playerName,
+        ip: connection.ip,
+        headers: connection.headers,
+      });
+    } catch {
+      admitted = null;
+    }
+    if (admitted === null || (admitted.id !== undefined && admitted.id !== ticket.playerId))
+      return 'authentication failed';
+  }
+  if (connection.closing) return undefined;
+  if (taken()) return 'player already restored';
+  state.restoredPlayers.add(ticket.playerId);
+  const player = new Player(
+    ticket.playerId,
+    admitted.name ?? ticket.playerName,
+    admitted.metadata,
+    newSecret(),
+    state.limits,
+    now,
+  );
+  player.connection = connection;
+  connection.player = player;
+  state.register(player);
+  let room = state.rooms.get(ticket.roomId);
+  if (room === undefined && state.rooms.size < state.limits.maxRooms) {
+    room = state.restoreRoom(ticket.roomId, ticket.roomCode, {
+      name: ticket.roomName,
+      capacity: ticket.capacity,
+      visibility: ticket.visibility,
+      passwordDigest: ticket.passwordDigest,
+      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+    });
+  }
+  // A full room (others took the seats meanwhile): the player is back, roomless.
+  if (room !== undefined && !room.full) state.join(player, room, undefined, true);
+  state.log.info(
+    { playerId: player.id, roomId: ticket.roomId, inRoom: player.room !== undefined },
+    'player restored from a room ticket',
+  );
+  welcome(state, options, connection, player, hello.requestId, true, true);
+  return undefined;
 }
 
 function welcome(
@@ -126,6 +201,7 @@ function welcome(
   player: Player,
   requestId: number,
   resumed: boolean,
+  restored = false,
 ): void {
   const limits = state.limits;
   const clientLimits: LobbyLimits = {
@@ -144,11 +220,18 @@ function welcome(
     playerId: player.id,
     sessionToken: player.token,
     resumed,
+    ...(restored ? { restored } : {}),
     iceServers: iceServersFor(options, connection),
     limits: clientLimits,
   });
-  state.log.info({ playerId: player.id, ip: connection.ip, resumed }, 'player welcomed');
-  state.events.emit('player:welcome', { playerId: player.id, name: player.name, resumed, ip: connection.ip });
+  state.log.info({ playerId: player.id, ip: connection.ip, resumed, restored }, 'player welcomed');
+  state.events.emit('player:welcome', {
+    playerId: player.id,
+    name: player.name,
+    resumed,
+    restored,
+    ip: connection.ip,
+  });
 }
 
 /** The lobby's own STUN responder (reachable at the host the client used) plus the configured servers. */

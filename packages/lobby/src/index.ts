@@ -24,6 +24,7 @@ export {
   LOBBY_LIMIT_DEFAULTS,
   type LobbyLimitOptions,
   type LobbyServerOptions,
+  MIN_RESUME_SECRET_LENGTH,
 } from './options.js';
 export type { StunRejectReason } from './stun/binding-responder.js';
 export {

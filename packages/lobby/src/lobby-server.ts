@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HandoffError, InvalidControlMessageError, MessageTooLargeError } from '@handoff/protocol';
+import {
+  HandoffError,
+  InvalidControlMessageError,
+  InvalidOptionError,
+  MessageTooLargeError,
+} from '@handoff/protocol';
 import {
   decodeClientMessage,
   encodeServerMessage,
@@ -19,8 +24,14 @@ import { handleHello } from './hello-handler.js';
 import { serveHttp } from './http-routes.js';
 import { LobbyState } from './lobby-state.js';
 import { LobbyMetrics } from './metrics.js';
-import { type LobbyLimitOptions, type LobbyServerOptions, resolveLimits } from './options.js';
+import {
+  type LobbyLimitOptions,
+  type LobbyServerOptions,
+  MIN_RESUME_SECRET_LENGTH,
+  resolveLimits,
+} from './options.js';
 import { handleRelay } from './relay.js';
+import { RoomTicketSealer } from './room-ticket.js';
 import { createStunServer, type StunServer } from './stun/stun-server.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import { overrideOversizeCloseCode } from './ws-oversize.js';
@@ -68,7 +79,16 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     this.limits = resolveLimits(options.limits);
     this.log =
       options.logger ?? pino({ level: options.logLevel ?? 'info', base: { service: 'handoff-lobby' } });
-    this.state = new LobbyState(this.limits, this.metrics, this.log, this);
+    if (options.resumeSecret !== undefined && options.resumeSecret.length < MIN_RESUME_SECRET_LENGTH) {
+      throw new InvalidOptionError(`resumeSecret: at least ${MIN_RESUME_SECRET_LENGTH} characters`);
+    }
+    this.state = new LobbyState(
+      this.limits,
+      this.metrics,
+      this.log,
+      this,
+      new RoomTicketSealer(options.resumeSecret),
+    );
     this.ownsHttp = options.server === undefined;
     this.http =
       options.server ??

@@ -11,8 +11,9 @@ import type { LobbyEvents } from './events.js';
 import type { LobbyMetrics } from './metrics.js';
 import type { LobbyLimitOptions } from './options.js';
 import type { Player } from './player.js';
-import type { Room } from './room.js';
+import type { Room, RoomSettings } from './room.js';
 import { RoomRegistry } from './room-registry.js';
+import type { RoomTicketSealer } from './room-ticket.js';
 
 /**
  * Everything the lobby knows — players, rooms, membership — and the
@@ -26,12 +27,17 @@ export class LobbyState {
   readonly players = new Map<string, Player>();
   /** Players by current session token. */
   readonly tokens = new Map<string, Player>();
+  /** Players restored from a room ticket by this process: each at most once (no ticket replay). */
+  readonly restoredPlayers = new Set<string>();
+  /** When this lobby process started (ms since the epoch): only older tickets restore. */
+  readonly startedAt = Date.now();
 
   constructor(
     readonly limits: LobbyLimitOptions,
     readonly metrics: LobbyMetrics,
     readonly log: Logger,
     readonly events: EventEmitter<LobbyEvents>,
+    readonly tickets: RoomTicketSealer,
   ) {}
 
   /** Encodes and queues a control message to one player. */
@@ -73,13 +79,17 @@ export class LobbyState {
     this.metrics.players.set(this.players.size);
   }
 
-  /** Puts a player into a room and tells everyone: `room:joined` to it, `presence:join` to the others. */
-  join(player: Player, room: Room, requestId: number | undefined): void {
+  /**
+   * Puts a player into a room and tells everyone: `room:joined` to it,
+   * `presence:join` to the others. `restored`: the player came back with a
+   * room ticket after a lobby restart.
+   */
+  join(player: Player, room: Room, requestId: number | undefined, restored = false): void {
     clearTimeout(room.closeTimer);
     room.closeTimer = undefined;
     room.add(player);
     this.metrics.members.inc();
-    this.sendRoomState(player, requestId);
+    this.sendRoomState(player, requestId, restored);
     for (const member of room.members) {
       if (member !== player)
         this.send(member, { type: 'presence:join', member: room.memberFor(player, member) });
@@ -87,8 +97,8 @@ export class LobbyState {
     this.events.emit('room:join', { roomId: room.id, playerId: player.id });
   }
 
-  /** The full state of the player's room, as `room:joined`. */
-  sendRoomState(player: Player, requestId: number | undefined): void {
+  /** The full state of the player's room, as `room:joined`, with a fresh room ticket. */
+  sendRoomState(player: Player, requestId: number | undefined, restored = false): void {
     const room = player.room;
     if (room === undefined) return;
     this.send(player, {
@@ -97,6 +107,18 @@ export class LobbyState {
       room: room.info(),
       you: { peerIndex: player.peerIndex },
       members: room.members.filter((m) => m !== player).map((m) => room.memberFor(m, player)),
+      ticket: this.tickets.seal({
+        playerId: player.id,
+        playerName: player.name,
+        roomId: room.id,
+        roomCode: room.code,
+        roomName: room.name,
+        capacity: room.capacity,
+        visibility: room.visibility,
+        passwordDigest: room.passwordDigest,
+        issuedAt: Date.now(),
+      }),
+      ...(restored ? { restored } : {}),
     });
   }
 
@@ -126,7 +148,15 @@ export class LobbyState {
   }
 
   createRoom(options: Parameters<RoomRegistry['create']>[0]): Room {
-    const room = this.rooms.create(options);
+    return this.created(this.rooms.create(options));
+  }
+
+  /** Recreates a room from a ticket after a restart (same id and, if free, same code). */
+  restoreRoom(id: string, code: string, settings: RoomSettings): Room {
+    return this.created(this.rooms.restore(id, code, settings));
+  }
+
+  private created(room: Room): Room {
     this.metrics.rooms.set(this.rooms.size);
     this.events.emit('room:create', { roomId: room.id, name: room.name });
     return room;

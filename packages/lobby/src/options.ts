@@ -75,9 +75,14 @@ export interface LobbyLimitOptions {
   headersTimeoutMs: number;
   /** A dropped player may resume within this, ms. Default 20000. */
   resumeGraceMs: number;
+  /** Oldest room ticket a restarted lobby accepts to restore a player in its room, ms. Default 86400000 (a day). */
+  maxRoomTicketAgeMs: number;
   /** An empty room is closed after this, ms. Default 10000. */
   emptyRoomCloseDelayMs: number;
 }
+
+/** Shortest accepted {@link LobbyServerOptions.resumeSecret}. */
+export const MIN_RESUME_SECRET_LENGTH = 16;
 
 /** Default values of {@link LobbyLimitOptions}. */
 export const LOBBY_LIMIT_DEFAULTS: Readonly<LobbyLimitOptions> = Object.freeze({
@@ -97,6 +102,7 @@ export const LOBBY_LIMIT_DEFAULTS: Readonly<LobbyLimitOptions> = Object.freeze({
   handshakeTimeoutMs: 5000,
   headersTimeoutMs: 10_000,
   resumeGraceMs: 20_000,
+  maxRoomTicketAgeMs: 24 * 60 * 60 * 1000,
   emptyRoomCloseDelayMs: 10_000,
 });
 
@@ -116,6 +122,13 @@ export interface LobbyServerOptions {
   stunHost?: string;
   /** Extra STUN/TURN servers sent to clients in `welcome` (e.g. your coturn). */
   iceServers?: IceServer[];
+  /**
+   * Secret (≥ 16 characters) that seals room tickets. Give every run of the
+   * lobby the same one and a restart loses no game: clients come back with
+   * their tickets and are put back into the same rooms with the same ids.
+   * Default: a random secret per process (a restart ends every room).
+   */
+  resumeSecret?: string;
   /** Identity hook. Default: anonymous players with the name they ask for. */
   authenticate?: Authenticate;
   /** Limits, see {@link LobbyLimitOptions}. */

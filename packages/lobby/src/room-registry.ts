@@ -1,6 +1,6 @@
 import { MAX_ROOMS_LISTED, type RoomFilter, type RoomOptions } from '@handoff/protocol/lobby';
 import { newId, newRoomCode } from './ids.js';
-import { Room } from './room.js';
+import { Room, type RoomSettings, roomSettings } from './room.js';
 
 /** All rooms of a lobby, by id and by join code. */
 export class RoomRegistry {
@@ -12,9 +12,21 @@ export class RoomRegistry {
   }
 
   create(options: RoomOptions): Room {
-    let code = newRoomCode();
-    while (this.byCode.has(code)) code = newRoomCode();
-    const room = new Room(newId(), code, options);
+    return this.add(newId(), undefined, roomSettings(options));
+  }
+
+  /**
+   * Brings back a room a restarted lobby had, with its id and (unless
+   * another room took it meanwhile) its join code.
+   */
+  restore(id: string, code: string, settings: RoomSettings): Room {
+    return this.add(id, this.byCode.has(code) ? undefined : code, settings);
+  }
+
+  private add(id: string, wantedCode: string | undefined, settings: RoomSettings): Room {
+    let code = wantedCode ?? newRoomCode();
+    while (wantedCode === undefined && this.byCode.has(code)) code = newRoomCode();
+    const room = new Room(id, code, settings);
     this.byId.set(room.id, room);
     this.byCode.set(code, room);
     return room;

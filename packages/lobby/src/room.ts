@@ -10,6 +10,17 @@ import type {
 import { newSecret } from './ids.js';
 import type { Player } from './player.js';
 
+/** A room's settings as the lobby keeps them (the password only as a digest). */
+export interface RoomSettings extends Omit<RoomOptions, 'password'> {
+  passwordDigest: Buffer | undefined;
+}
+
+/** Settings from a client's room options: the password is hashed at once. */
+export function roomSettings(options: RoomOptions): RoomSettings {
+  const { password, ...rest } = options;
+  return { ...rest, passwordDigest: password === undefined ? undefined : digest(password) };
+}
+
 /**
  * A room: members by peer index, the host, and one random nonce per pair of
  * members (each member proves it over the direct link to the other).
@@ -26,19 +37,20 @@ export class Room {
   readonly byIndex: (Player | undefined)[] = [];
   /** Pending close of an empty room. */
   closeTimer: NodeJS.Timeout | undefined;
-  private readonly passwordDigest: Buffer | undefined;
+  /** SHA-256 of the password (sealed into room tickets, never sent in clear). */
+  readonly passwordDigest: Buffer | undefined;
   private readonly nonces = new Map<string, string>();
 
   constructor(
     readonly id: string,
     readonly code: string,
-    options: RoomOptions,
+    settings: RoomSettings,
   ) {
-    this.name = options.name;
-    this.capacity = options.capacity;
-    this.visibility = options.visibility;
-    this.metadata = options.metadata ?? {};
-    this.passwordDigest = options.password === undefined ? undefined : digest(options.password);
+    this.name = settings.name;
+    this.capacity = settings.capacity;
+    this.visibility = settings.visibility;
+    this.metadata = settings.metadata ?? {};
+    this.passwordDigest = settings.passwordDigest;
   }
 
   get hasPassword(): boolean {

@@ -36,6 +36,14 @@ describe('handoff-lobby CLI', () => {
     expect(() => parseCli(['--frobnicate'], {})).toThrow(InvalidOptionError);
   });
 
+  it('takes the resume secret from HANDOFF_RESUME_SECRET (or the flag) and refuses a short one', () => {
+    const request = parseCli([], { HANDOFF_RESUME_SECRET: 'sixteen-chars-ok' });
+    expect(request.help === false && request.options.resumeSecret).toBe('sixteen-chars-ok');
+    expect(() => parseCli(['--resume-secret', 'short'], {})).toThrow(/--resume-secret: at least 16/);
+    expect(helpText()).toContain('--resume-secret');
+    expect(helpText()).toContain('--max-room-ticket-age-ms');
+  });
+
   it('documents every limit in --help', () => {
     const help = helpText();
     for (const flag of ['--max-payload-bytes', '--max-send-queue-bytes', '--resume-grace-ms', '--no-stun']) {

@@ -104,7 +104,7 @@ describe('lobby client against a real lobby', () => {
     lobby.state.players.get(alice.playerId)?.connection?.ws.terminate(); // the network drops
     await lost;
     expect(alice.state).toBe('reconnecting');
-    expect((await restored)[0]).toEqual({ resumed: true });
+    expect((await restored)[0]).toEqual({ resumed: true, restored: false, inRoom: true });
     expect((await state)[0].room.id).toBe(room.id);
     expect((await back)[0].playerId).toBe(alice.playerId);
     const relayed = next(bob, 'relay');
@@ -112,7 +112,7 @@ describe('lobby client against a real lobby', () => {
     expect((await relayed)[0]).toBe(0);
   });
 
-  it('survives a lobby restart: reconnects as a new player when the old session is gone', async () => {
+  it('survives a lobby restart outside any room: reconnects as a new player when the old session is gone', async () => {
     const first = await startLobby();
     const alice = track(await connect(first.url, { reconnect: { initialDelayMs: 20, maxDelayMs: 100 } }));
     const oldId = alice.playerId;
@@ -122,7 +122,7 @@ describe('lobby client against a real lobby', () => {
     const second = await startLobby(first.port);
     lobbies.push(second.lobby);
     const [restored] = await next(alice, 'connection:restored');
-    expect(restored).toEqual({ resumed: false });
+    expect(restored).toEqual({ resumed: false, restored: false, inRoom: false });
     expect(alice.playerId).not.toBe(oldId);
     expect(alice.state).toBe('connected');
   });

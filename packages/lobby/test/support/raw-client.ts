@@ -30,6 +30,8 @@ export interface ReceivedRelay {
 export class RawClient {
   readonly messages: ServerMessage[] = [];
   readonly relays: ReceivedRelay[] = [];
+  /** Types of every control message received, in arrival order (never consumed). */
+  readonly arrivals: ServerMessage['type'][] = [];
   closeCode: number | undefined;
   private nextRequestId = 1;
   private waiters: (() => void)[] = [];
@@ -38,8 +40,11 @@ export class RawClient {
   private constructor(readonly ws: WebSocket) {
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer) => {
-      if (data[0] === FrameKind.Control) this.messages.push(decodeServerMessage(data));
-      else this.relays.push({ from: data.readUInt16BE(1), payload: new Uint8Array(data.subarray(3)) });
+      if (data[0] === FrameKind.Control) {
+        const message = decodeServerMessage(data);
+        this.messages.push(message);
+        this.arrivals.push(message.type);
+      } else this.relays.push({ from: data.readUInt16BE(1), payload: new Uint8Array(data.subarray(3)) });
       this.wake();
     });
     this.closed = new Promise((resolve) =>

@@ -27,6 +27,7 @@ import {
   expectRoomFilter,
   expectRoomOptions,
   expectSignal,
+  expectTicket,
   expectToken,
 } from './fields.js';
 import { MAX_PASSWORD_LENGTH, MAX_ROOMS_LISTED } from './limits.js';
@@ -41,6 +42,7 @@ import type {
   RoomLeaveMessage,
   RoomListMessage,
   RoomQuickJoinMessage,
+  RoomRestore,
   RoomSetMetadataMessage,
 } from './types.js';
 
@@ -58,7 +60,17 @@ function hello(r: Record<string, unknown>): HelloMessage {
   if (auth !== undefined) m.auth = auth;
   const resumeToken = optional(own(r, 'resumeToken'), (v) => expectToken(v, 'hello.resumeToken'));
   if (resumeToken !== undefined) m.resumeToken = resumeToken;
+  const restore = optional(own(r, 'restore'), (v) => expectRestore(v, 'hello.restore'));
+  if (restore !== undefined) m.restore = restore;
   return m;
+}
+
+function expectRestore(value: unknown, field: string): RoomRestore {
+  const r = expectRecord(value, field);
+  const restore: RoomRestore = { ticket: expectTicket(own(r, 'ticket'), `${field}.ticket`) };
+  const metadata = optional(own(r, 'metadata'), (v) => expectMetadata(v, `${field}.metadata`));
+  if (metadata !== undefined) restore.metadata = metadata;
+  return restore;
 }
 
 function roomCreate(r: Record<string, unknown>): RoomCreateMessage {

@@ -44,6 +44,7 @@ import {
   MAX_ROOM_NAME_LENGTH,
   MAX_SDP_LENGTH,
   MAX_SDP_MID_LENGTH,
+  MAX_TICKET_LENGTH,
   MAX_TOKEN_LENGTH,
   MIN_ROOM_CAPACITY,
   MIN_ROOM_CODE_LENGTH,
@@ -67,6 +68,8 @@ import { VISIBILITIES } from './types.js';
 export const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Session tokens, resume tokens and pair nonces: 16..256 characters of `[A-Za-z0-9_.~-]`. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_.~-]+$/;
+/** Sealed room tickets: 16..1024 characters of base64url. */
+export const TICKET_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Room join codes: 4..16 characters of `[A-Za-z0-9]`. */
 export const ROOM_CODE_PATTERN = /^[A-Za-z0-9]+$/;
 /** Metadata keys: 1..32 characters of `[A-Za-z0-9_.:-]`. */
@@ -84,6 +87,11 @@ export function expectId(value: unknown, field: string): string {
 /** Validates a session token, resume token or pair nonce. */
 export function expectToken(value: unknown, field: string): string {
   return expectMatch(value, field, TOKEN_PATTERN, MAX_TOKEN_LENGTH, MIN_TOKEN_LENGTH);
+}
+
+/** Validates a sealed room ticket (its content is checked by the lobby that sealed it). */
+export function expectTicket(value: unknown, field: string): string {
+  return expectMatch(value, field, TICKET_PATTERN, MAX_TICKET_LENGTH, MIN_TOKEN_LENGTH);
 }
 
 /** Validates a room join code. */

@@ -25,6 +25,7 @@ export {
   METADATA_KEY_PATTERN,
   metadataEncodedSize,
   ROOM_CODE_PATTERN,
+  TICKET_PATTERN,
   TOKEN_PATTERN,
 } from './fields.js';
 export {

@@ -30,6 +30,7 @@ import {
   expectRoomInfo,
   expectRoomSummary,
   expectSignal,
+  expectTicket,
   expectToken,
 } from './fields.js';
 import { MAX_ERROR_MESSAGE_LENGTH, MAX_ROOM_CAPACITY, MAX_ROOMS_LISTED } from './limits.js';
@@ -55,7 +56,8 @@ import { LEAVE_REASONS } from './types.js';
 type Validator = (record: Record<string, unknown>) => ServerMessage;
 
 function welcome(r: Record<string, unknown>): WelcomeMessage {
-  return {
+  const restored = optional(own(r, 'restored'), (v) => expectBoolean(v, 'welcome.restored'));
+  const m: WelcomeMessage = {
     type: 'welcome',
     requestId: expectRequestId(own(r, 'requestId'), 'welcome.requestId'),
     protocolVersion: expectInteger(own(r, 'protocolVersion'), 'welcome.protocolVersion', 1, UINT16_MAX),
@@ -65,6 +67,8 @@ function welcome(r: Record<string, unknown>): WelcomeMessage {
     iceServers: expectIceServers(own(r, 'iceServers'), 'welcome.iceServers'),
     limits: expectLobbyLimits(own(r, 'limits'), 'welcome.limits'),
   };
+  if (restored !== undefined) m.restored = restored;
+  return m;
 }
 
 function roomJoined(r: Record<string, unknown>): RoomJoinedMessage {
@@ -79,6 +83,10 @@ function roomJoined(r: Record<string, unknown>): RoomJoinedMessage {
       expectMember(v, `room:joined.members[${i}]`),
     ),
   };
+  const ticket = optional(own(r, 'ticket'), (v) => expectTicket(v, 'room:joined.ticket'));
+  if (ticket !== undefined) m.ticket = ticket;
+  const restored = optional(own(r, 'restored'), (v) => expectBoolean(v, 'room:joined.restored'));
+  if (restored !== undefined) m.restored = restored;
   return m;
 }
 

@@ -178,6 +178,20 @@ export interface HelloMessage {
   auth?: string;
   /** Session token from a previous `welcome`, to resume that player. */
   resumeToken?: string;
+  /**
+   * Sent with `resumeToken` by a client that was in a room: lets a lobby
+   * that lost its state (a restart) restore the same player in the same
+   * room. Ignored when the token is still known.
+   */
+  restore?: RoomRestore;
+}
+
+/** What a client brings back to a restarted lobby (`hello.restore`). */
+export interface RoomRestore {
+  /** The latest `room:joined.ticket`: sealed by the lobby, opaque to clients. */
+  ticket: string;
+  /** The room metadata the client last saw (the restored room starts with it). */
+  metadata?: Metadata;
 }
 
 /** Create a room and join it. */
@@ -301,8 +315,10 @@ export interface WelcomeMessage {
   playerId: string;
   /** Secret token (≥ 128 random bits) to resume this player after a disconnect (`hello.resumeToken`). */
   sessionToken: string;
-  /** Whether this connection resumed an earlier session (a `room:joined` follows if still in a room). */
+  /** Whether this connection resumed an earlier session (an unsolicited `room:joined` came first if still in a room). */
   resumed: boolean;
+  /** True when the lobby had lost the session (it restarted) and restored player and room from `hello.restore`. */
+  restored?: boolean;
   /** ICE servers to use for direct links (may be empty). */
   iceServers: IceServer[];
   /** The lobby's limits. */
@@ -324,6 +340,18 @@ export interface RoomJoinedMessage {
   };
   /** The other members (not you). */
   members: Member[];
+  /**
+   * Sealed room ticket (opaque; ≤ `MAX_TICKET_LENGTH` characters): keep the
+   * latest and send it as `hello.restore.ticket` when resuming, so a
+   * restarted lobby can restore this player in this room.
+   */
+  ticket?: string;
+  /**
+   * True when the room was restored after a lobby restart: members missing
+   * from `members` may still come back (as `presence:join` of a known id)
+   * within `limits.resumeGraceMs`.
+   */
+  restored?: boolean;
 }
 
 /** Answer to `room:list`. */

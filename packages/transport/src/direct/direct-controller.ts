@@ -19,7 +19,8 @@ export interface DirectControllerOptions {
   iceServers: () => IceServer[];
   localId: string;
   remoteId: string;
-  pairNonce: string;
+  /** The lobby's nonce for this pair (it changes when a restarted lobby restores the room). */
+  pairNonce: () => string;
   signal(signal: Signal): void;
   /** The direct path is validated and usable. */
   onUp(): void;
@@ -97,7 +98,7 @@ export class DirectController {
       iceServers: this.options.iceServers(),
       localId: this.options.localId,
       remoteId: this.options.remoteId,
-      pairNonce: this.options.pairNonce,
+      pairNonce: this.options.pairNonce(),
       offerer: this.offerer,
       signal: (signal) => this.options.signal(signal),
       onValidated: () => {

@@ -14,8 +14,13 @@ import type {
 export interface LobbyClientEvents {
   /** The socket dropped unexpectedly; the client is reconnecting. */
   'connection:lost': (event: { code: number; reason: string }) => void;
-  /** Reconnected. `resumed` is false if the lobby no longer knew this player (it is a new player, in no room). */
-  'connection:restored': (event: { resumed: boolean }) => void;
+  /**
+   * Reconnected. `resumed`: the same player (false: the lobby no longer knew
+   * it; it is a new player, in no room). `restored`: the lobby had restarted
+   * and restored player and room from the room ticket. `inRoom`: the lobby
+   * put the player back into its room.
+   */
+  'connection:restored': (event: { resumed: boolean; restored: boolean; inRoom: boolean }) => void;
   /** Closed for good (by `close()`, by a close code that forbids reconnecting, or after giving up). */
   'connection:closed': (event: { code: number; reason: string }) => void;
   /** The room state: after a join request, and unsolicited after a resume. */

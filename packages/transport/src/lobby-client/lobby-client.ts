@@ -77,6 +77,13 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   private lastSentAt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
+  /** Relay frames wait for `welcome` on each new socket (the lobby refuses them before). */
+  private relayOpen = false;
+  /** Whether the current socket brought a `room:joined` yet (after a resume it precedes `welcome`). */
+  private roomStateSeen = false;
+  /** The latest room ticket and metadata: what a restarted lobby needs to restore the room. */
+  private roomTicket: string | undefined;
+  private lastRoomMetadata: Metadata | undefined;
 
   /** @internal Use {@link connect}. */
   constructor(
@@ -165,6 +172,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   /** Leaves the current room. */
   async leaveRoom(options?: RequestOptions): Promise<void> {
     await this.request({ type: 'room:leave' }, options);
+    this.forgetRoom();
   }
 
   /** Replaces the room's metadata (host only). */
@@ -186,6 +194,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
 
   /** Sends a relay frame to the member with `peerIndex`. Returns false while disconnected (nothing is queued). */
   sendRelay(peerIndex: number, payload: Uint8Array): boolean {
+    if (!this.relayOpen) return false;
     const frame = new Uint8Array(3 + payload.length);
     frame[0] = FrameKind.Relay;
     frame[1] = peerIndex >>> 8;
@@ -222,6 +231,8 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     const socket = new this.WebSocketImpl(this.url);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
+    this.relayOpen = false;
+    this.roomStateSeen = false;
     await new Promise<void>((resolve, reject) => {
       socket.onopen = () => resolve();
       socket.onerror = () => reject(new LobbyConnectionError(`cannot reach ${this.url}`));
@@ -233,12 +244,25 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     socket.onmessage = (event) => this.receive(event.data);
     socket.onclose = (event) => this.dropped(socket, event.code, event.reason);
     socket.onerror = () => undefined;
+    // With a room ticket, a lobby that restarted (and lost the token) can
+    // still put this player back into its room; it then re-runs its
+    // authenticate hook, hence `auth` again.
+    const restore =
+      token === undefined || this.roomTicket === undefined
+        ? undefined
+        : {
+            ticket: this.roomTicket,
+            ...(this.lastRoomMetadata === undefined ? {} : { metadata: this.lastRoomMetadata }),
+          };
     const hello: Request = {
       type: 'hello',
       protocolVersion: LOBBY_PROTOCOL_VERSION,
       ...(this.options.name === undefined ? {} : { name: this.options.name }),
-      ...(this.options.auth === undefined || token !== undefined ? {} : { auth: this.options.auth }),
+      ...(this.options.auth === undefined || (token !== undefined && restore === undefined)
+        ? {}
+        : { auth: this.options.auth }),
       ...(token === undefined ? {} : { resumeToken: token }),
+      ...(restore === undefined ? {} : { restore }),
     };
     const welcome = await this.request(hello);
     if (welcome.type !== 'welcome')
@@ -297,6 +321,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       });
       return;
     }
+    this.track(message);
     if (this.pending.answer(message)) {
       // A resumed session's `room:joined` arrives unsolicited and is routed below.
       if (message.type !== 'room:metadata') return;
@@ -319,6 +344,33 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       default:
         return;
     }
+  }
+
+  /** Keeps what a resume needs: relay gating, the room ticket, the room metadata. */
+  private track(message: ServerMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        this.relayOpen = true;
+        return;
+      case 'room:joined':
+        this.roomStateSeen = true;
+        if (message.ticket !== undefined) this.roomTicket = message.ticket;
+        this.lastRoomMetadata = message.room.metadata;
+        return;
+      case 'room:metadata':
+        this.lastRoomMetadata = message.metadata;
+        return;
+      case 'room:left':
+        this.forgetRoom();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private forgetRoom(): void {
+    this.roomTicket = undefined;
+    this.lastRoomMetadata = undefined;
   }
 
   private startHeartbeat(intervalMs: number): void {
@@ -360,13 +412,20 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
         (welcome) => {
           this.attempts = 0;
           this.connectionState = 'connected';
-          this.emit('connection:restored', { resumed: welcome.resumed });
+          this.emit('connection:restored', {
+            resumed: welcome.resumed,
+            restored: welcome.restored === true,
+            inRoom: this.roomStateSeen,
+          });
         },
         (error: unknown) => {
           if (this.connectionState === 'closed') return;
           const code = error instanceof LobbyConnectionError ? error.closeCode : undefined;
-          // A token the lobby no longer knows: come back as a new player.
-          this.scheduleReconnect(fresh || code === LobbyCloseCode.InvalidResumeToken);
+          // A token the lobby no longer knows (and no ticket it accepts): come
+          // back as a new player.
+          const lost = code === LobbyCloseCode.InvalidResumeToken;
+          if (lost) this.forgetRoom();
+          this.scheduleReconnect(fresh || lost);
         },
       );
     }, delay);

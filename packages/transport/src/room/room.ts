@@ -90,10 +90,15 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   readonly capacity: number;
   private hostId: string;
   private roomMetadata: Metadata;
-  private readonly myIndex: number;
+  private myIndex: number;
   private readonly members = new Map<string, Peer>();
   private readonly links = new Map<string, PeerLink>();
   private readonly byIndex = new Map<number, PeerLink>();
+  /** Where each peer's relay frames go; -1 while a restored room waits for the peer. */
+  private readonly routes = new Map<string, { peerIndex: number }>();
+  private readonly pairNonces = new Map<string, string>();
+  /** Peers a restored room still waits for: removed when the grace period ends. */
+  private readonly awaited = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly directs = new Map<string, DirectController>();
   private readonly codecs = new Map<string, PeerChannelCodecs<M>>();
   private readonly names: (keyof M & string)[];
@@ -219,18 +224,114 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
         stale: (channel, payload) => codecs.recordStale(channel, payload),
       },
     );
+    const route = { peerIndex: peer.peerIndex };
+    this.routes.set(peer.id, route);
     const relay: DatagramPath = {
       kind: 'relay',
-      send: (datagram) => this.lobby.sendRelay(peer.peerIndex, datagram),
+      send: (datagram) => route.peerIndex >= 0 && this.lobby.sendRelay(route.peerIndex, datagram),
     };
     const link = new PeerLink(peer.id, session, relay);
     this.links.set(peer.id, link);
     this.byIndex.set(peer.peerIndex, link);
-    if (this.behaviour.direct !== 'never' && member.pairNonce !== '')
-      this.startDirect(peer, link, relay, member.pairNonce);
+    this.pairNonces.set(peer.id, member.pairNonce);
+    if (this.behaviour.direct !== 'never' && member.pairNonce !== '') this.startDirect(peer, link, relay);
   }
 
-  private startDirect(peer: Peer, link: PeerLink, relay: DatagramPath, pairNonce: string): void {
+  /**
+   * A known peer with (possibly) a new relay index and pair nonce: after a
+   * resume, or when it comes back to a room restored after a lobby restart.
+   * Its session — and a live direct link — carry on untouched.
+   */
+  private readdress(member: Member): void {
+    const link = this.links.get(member.id);
+    const route = this.routes.get(member.id);
+    const before = this.members.get(member.id);
+    if (link === undefined || route === undefined || before === undefined) return;
+    clearTimeout(this.awaited.get(member.id));
+    this.awaited.delete(member.id);
+    if (this.byIndex.get(route.peerIndex) === link) this.byIndex.delete(route.peerIndex);
+    route.peerIndex = member.peerIndex;
+    this.byIndex.set(member.peerIndex, link);
+    if (member.pairNonce !== '') this.pairNonces.set(member.id, member.pairNonce);
+    const peer = this.update(member.id, {
+      peerIndex: member.peerIndex,
+      isHost: member.isHost,
+      reconnecting: false,
+    });
+    if (before.reconnecting && peer !== undefined) this.emit('peer:back', peer);
+  }
+
+  /** A restored room lacks this peer for now: no relay frames to it until it is back; gone after the grace period. */
+  private awaitReturn(peerId: string): void {
+    const route = this.routes.get(peerId);
+    const before = this.members.get(peerId);
+    if (route === undefined || before === undefined) return;
+    route.peerIndex = -1;
+    const peer = this.update(peerId, { reconnecting: true });
+    if (!before.reconnecting && peer !== undefined) this.emit('peer:reconnecting', peer);
+    clearTimeout(this.awaited.get(peerId));
+    const timer = setTimeout(
+      () => this.removeMember(peerId, 'disconnected'),
+      this.lobby.limits.resumeGraceMs,
+    );
+    (timer as { unref?: () => void }).unref?.();
+    this.awaited.set(peerId, timer);
+  }
+
+  private removeMember(peerId: string, reason: LeaveReason): void {
+    const peer = this.members.get(peerId);
+    const link = this.links.get(peerId);
+    if (peer === undefined || link === undefined) return;
+    clearTimeout(this.awaited.get(peerId));
+    this.awaited.delete(peerId);
+    this.members.delete(peerId);
+    this.links.delete(peerId);
+    const route = this.routes.get(peerId);
+    if (route !== undefined && this.byIndex.get(route.peerIndex) === link)
+      this.byIndex.delete(route.peerIndex);
+    this.routes.delete(peerId);
+    this.pairNonces.delete(peerId);
+    this.directs.get(peerId)?.close();
+    this.directs.delete(peerId);
+    this.codecs.delete(peerId);
+    this.emit('peer:leave', peer, reason);
+  }
+
+  /**
+   * The room state after this client reconnected (it precedes `welcome`).
+   * After a plain resume it lists every member: anyone missing left while
+   * this client was away. After a lobby restart (`restored`) members come
+   * back one by one: the missing ones are awaited.
+   */
+  private reconcile(joined: RoomJoinedMessage): void {
+    if (joined.room.id !== this.id) return;
+    this.myIndex = joined.you.peerIndex;
+    const present = new Set<string>();
+    for (const member of joined.members) {
+      present.add(member.id);
+      if (this.links.has(member.id)) this.readdress(member);
+      else {
+        this.addMember(member);
+        this.emit('peer:join', this.members.get(member.id)!);
+      }
+    }
+    for (const peerId of [...this.members.keys()]) {
+      if (present.has(peerId)) continue;
+      if (joined.restored === true) this.awaitReturn(peerId);
+      else this.removeMember(peerId, 'disconnected');
+    }
+    if (joined.room.hostId !== this.hostId) this.changeHost(joined.room.hostId);
+  }
+
+  private changeHost(hostId: string): void {
+    const previous = this.hostId;
+    this.hostId = hostId;
+    this.update(previous, { isHost: false });
+    this.update(hostId, { isHost: true });
+    this.emit('host:change', hostId);
+  }
+
+  private startDirect(peer: Peer, link: PeerLink, relay: DatagramPath): void {
     const injected = this.behaviour.RTCPeerConnection;
     const controller: DirectController = new DirectController({
       timing: { ...DIRECT_TIMING_DEFAULTS, ...this.behaviour.directTiming },
@@ -239,7 +340,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       iceServers: () => this.lobby.iceServers,
       localId: this.lobby.playerId,
       remoteId: peer.id,
-      pairNonce,
+      pairNonce: () => this.pairNonces.get(peer.id) ?? '',
       signal: (signal) => this.lobby.signal(peer.id, signal),
       onUp: () => this.movePath(peer.id, link, direct, 'direct link validated'),
       onDown: (reason) => this.movePath(peer.id, link, relay, reason),
@@ -295,22 +396,19 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     on('relay', (fromIndex: number, payload: Uint8Array) => {
       this.byIndex.get(fromIndex)?.receive(payload, 'relay', performance.now());
     });
+    on('room:joined', (message: RoomJoinedMessage) => this.reconcile(message));
     on('presence:join', (message: { member: Member }) => {
+      // A known id: a peer coming back to a room restored after a lobby restart.
+      if (this.links.has(message.member.id)) {
+        this.readdress(message.member);
+        return;
+      }
       this.addMember(message.member);
       this.emit('peer:join', this.members.get(message.member.id)!);
     });
-    on('presence:leave', (message: { playerId: string; reason: LeaveReason }) => {
-      const peer = this.members.get(message.playerId);
-      const link = this.links.get(message.playerId);
-      if (peer === undefined || link === undefined) return;
-      this.members.delete(peer.id);
-      this.links.delete(peer.id);
-      this.byIndex.delete(peer.peerIndex);
-      this.directs.get(peer.id)?.close();
-      this.directs.delete(peer.id);
-      this.codecs.delete(peer.id);
-      this.emit('peer:leave', peer, message.reason);
-    });
+    on('presence:leave', (message: { playerId: string; reason: LeaveReason }) =>
+      this.removeMember(message.playerId, message.reason),
+    );
     on('presence:reconnecting', (message: { playerId: string }) => {
       const peer = this.update(message.playerId, { reconnecting: true });
       if (peer !== undefined) this.emit('peer:reconnecting', peer);
@@ -319,13 +417,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       const peer = this.update(message.playerId, { reconnecting: false });
       if (peer !== undefined) this.emit('peer:back', peer);
     });
-    on('host:change', (message: { hostId: string }) => {
-      const previous = this.hostId;
-      this.hostId = message.hostId;
-      this.update(previous, { isHost: false });
-      this.update(message.hostId, { isHost: true });
-      this.emit('host:change', message.hostId);
-    });
+    on('host:change', (message: { hostId: string }) => this.changeHost(message.hostId));
     on('room:metadata', (message: { metadata: Metadata }) => {
       this.roomMetadata = message.metadata;
       this.emit('metadata:change', message.metadata);
@@ -334,8 +426,8 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       this.directs.get(message.from)?.handleSignal(message.signal),
     );
     on('room:left', (message: { reason: LeaveReason }) => this.dispose(message.reason));
-    on('connection:restored', (event: { resumed: boolean }) => {
-      if (!event.resumed) this.dispose('session-lost');
+    on('connection:restored', (event: { resumed: boolean; inRoom: boolean }) => {
+      if (!event.resumed || !event.inRoom) this.dispose('session-lost');
     });
     on('connection:closed', () => this.dispose('session-lost'));
   }
@@ -344,6 +436,8 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     if (!this.active) return;
     this.active = false;
     this.scheduler.stop();
+    for (const timer of this.awaited.values()) clearTimeout(timer);
+    this.awaited.clear();
     for (const direct of this.directs.values()) direct.close();
     this.directs.clear();
     for (const off of this.unsubscribe.splice(0)) off();
