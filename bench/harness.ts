@@ -20,6 +20,8 @@ export interface BenchTable {
   baseline: string;
   /** Column used for the ratio column (`x baseline`). */
   ratioOf: string;
+  /** More rows to compare every row with, each in a ratio column of its own (e.g. each peer). */
+  alsoVersus?: string[];
   /** Whether a larger value of `ratioOf` is better (ops/s) or worse (bytes). */
   higherIsBetter: boolean;
   rows: BenchRow[];
@@ -87,8 +89,9 @@ export function formatNumber(value: number): string {
 /** Renders a table as Markdown, with a ratio column against the baseline row. */
 export function renderTable(table: BenchTable): string {
   const columns = [...new Set(table.rows.flatMap((row) => Object.keys(row.values)))];
-  const base = table.rows.find((row) => row.name === table.baseline)?.values[table.ratioOf];
-  const header = ['contender', ...columns, `${table.ratioOf} vs ${table.baseline}`];
+  const versus = [table.baseline, ...(table.alsoVersus ?? [])];
+  const bases = versus.map((name) => table.rows.find((row) => row.name === name)?.values[table.ratioOf]);
+  const header = ['contender', ...columns, ...versus.map((name) => `${table.ratioOf} vs ${name}`)];
   const lines = [
     `### ${table.title}`,
     '',
@@ -97,12 +100,14 @@ export function renderTable(table: BenchTable): string {
   ];
   for (const row of table.rows) {
     const own = row.values[table.ratioOf];
-    const ratio = base !== undefined && own !== undefined && base !== 0 ? `${(own / base).toFixed(2)}×` : '—';
+    const ratios = bases.map((base) =>
+      base !== undefined && own !== undefined && base !== 0 ? `${(own / base).toFixed(2)}×` : '—',
+    );
     const cells = columns.map((column) => {
       const value = row.values[column];
       return value === undefined ? '—' : formatNumber(value);
     });
-    lines.push(`| ${[row.name, ...cells, ratio].join(' | ')} |`);
+    lines.push(`| ${[row.name, ...cells, ...ratios].join(' | ')} |`);
   }
   for (const note of table.notes ?? []) lines.push('', note);
   return lines.join('\n');

@@ -1,6 +1,7 @@
 /**
  * Lobby relay: the Handoff lobby against the floor of a hand-rolled relay
- * (a `ws` server doing one `send` per member), each in its own child process
+ * (a `ws` server doing one `send` per member) and against Colyseus 0.18
+ * relaying through `onMessage` + `broadcast`, each in its own child process
  * pinned to core 0 while this process generates load from core 1. Measures
  * deliveries per server CPU-second at 30 Hz (rooms of 8 and 32) and at
  * saturation, one-way latency, and idle memory per connection.
@@ -21,17 +22,19 @@ import {
   memoryTable,
   type RelayResults,
   rateTable,
+  SERVER_KINDS,
   saturationTable,
 } from './load/relay-tables.js';
 import { runSaturationWorkload } from './load/saturation-workload.js';
 import { ulimit } from './load/ulimit.js';
 
+const byServer = <T>(): Record<ServerKind, T[]> => ({ raw: [], colyseus: [], handoff: [] });
 const emptyResults = (): RelayResults => ({
-  rooms8: { raw: [], handoff: [] },
-  rooms32: { raw: [], handoff: [] },
-  saturation: { raw: [], handoff: [] },
-  latency: { raw: [], handoff: [] },
-  memory: { raw: [], handoff: [] },
+  rooms8: byServer(),
+  rooms32: byServer(),
+  saturation: byServer(),
+  latency: byServer(),
+  memory: byServer(),
 });
 
 /** Pinning as observed on the first server child, for the notes. */
@@ -76,8 +79,8 @@ async function runAll(config: RelayBenchConfig, pin: boolean): Promise<RelayResu
     },
   ];
   for (let repetition = 0; repetition < config.repetitions; repetition++) {
-    // Both servers back to back per workload; alternate which goes first so drift favours neither.
-    const order: ServerKind[] = repetition % 2 === 0 ? ['raw', 'handoff'] : ['handoff', 'raw'];
+    // Every server back to back per workload; rotate which goes first so drift favours none.
+    const order = SERVER_KINDS.map((_, k) => SERVER_KINDS[(k + repetition) % SERVER_KINDS.length]!);
     for (const step of steps) {
       for (const kind of order) await withServer(kind, pin, (server) => step(server, kind));
     }
@@ -120,7 +123,7 @@ const suite: BenchSuite = async ({ quick }) => {
       `One-way latency sender → server → receiver (performance.now() in the payload, same process clock), all pairs. ${rateNote(latency)}`,
     ]),
     memoryTable(`idle memory, ${config.idleClients} connected clients`, results.memory, [
-      `Server RSS (VmRSS) after a forced GC and ${config.idleSettleMs} ms settle, before and after connecting; handoff clients are welcomed (hello → welcome), raw clients only connected. KB = 1024 bytes. Open-files limit: ${ulimit()}.`,
+      `Server RSS (VmRSS) after a forced GC and ${config.idleSettleMs} ms settle, before and after connecting; handoff clients are welcomed (hello → welcome), raw clients only connected, Colyseus clients seated in rooms of 64 (it admits a socket only with a seat reservation). KB = 1024 bytes. Open-files limit: ${ulimit()}.`,
     ]),
   ];
   return tables;

@@ -12,13 +12,14 @@ import { SERVER_CORE } from './pinning.js';
 import { type CpuTimes, processCpuTimes, processRssKiB } from './proc-stats.js';
 
 /** Which server to start. */
-export type ServerKind = 'handoff' | 'raw';
+export type ServerKind = 'handoff' | 'raw' | 'colyseus';
 
 const serversDir = fileURLToPath(new URL('../servers/', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const entryPoints: Record<ServerKind, string> = {
   handoff: join(serversDir, 'handoff-lobby-server.ts'),
   raw: join(serversDir, 'raw-ws-relay.ts'),
+  colyseus: join(serversDir, 'colyseus-relay.ts'),
 };
 
 const live = new Set<ChildProcess>();

@@ -2,14 +2,14 @@
  * Counts what the load clients receive: deliveries, bytes, deliveries per
  * sender (for the saturation window) and, when asked, one-way latencies.
  */
-import type { LoadClient } from './load-client.js';
-import { deliveredSender, deliveredSentAt } from './payload.js';
+import type { BenchClient } from './bench-client.js';
+import { payloadSender, payloadSentAt } from './payload.js';
 
 /** Tallies relayed frames received by every attached client. */
 export class DeliveryRecorder {
   /** Frames received. */
   deliveries = 0;
-  /** Bytes received (WebSocket message bytes, header included). */
+  /** Bytes received (whole WebSocket messages: each server's framing included). */
   bytes = 0;
   /** Deliveries of each sender's frames, indexed by bench sender id. */
   readonly perSender: Float64Array;
@@ -22,13 +22,13 @@ export class DeliveryRecorder {
     this.perSender = new Float64Array(senders);
   }
 
-  /** Routes `client`'s relayed frames to this recorder. */
-  attach(client: LoadClient): void {
-    client.onRelay = (frame) => {
+  /** Routes `client`'s deliveries to this recorder. */
+  attach(client: BenchClient): void {
+    client.onPayload = (payload, wireBytes) => {
       this.deliveries++;
-      this.bytes += frame.length;
-      this.perSender[deliveredSender(frame)]!++;
-      if (this.latencies !== undefined) this.latencies.push(performance.now() - deliveredSentAt(frame));
+      this.bytes += wireBytes;
+      this.perSender[payloadSender(payload)]!++;
+      if (this.latencies !== undefined) this.latencies.push(performance.now() - payloadSentAt(payload));
       this.onDelivery?.();
     };
   }

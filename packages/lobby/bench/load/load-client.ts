@@ -13,15 +13,15 @@ import {
   type ServerMessage,
 } from '@handoff/protocol/lobby';
 import WebSocket from 'ws';
+import type { BenchClient } from './bench-client.js';
 
 type WithoutRequestId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 /** A client control message; the client fills in `requestId`. */
 export type ClientRequest = WithoutRequestId<ClientMessage>;
 
-/** One load-generating connection. */
-export class LoadClient {
-  /** Called with every non-control frame (a relayed payload with its header). */
-  onRelay: (frame: Buffer) => void = () => {};
+/** One load-generating connection to the Handoff lobby or the raw relay. */
+export class LoadClient implements BenchClient {
+  onPayload: (payload: Uint8Array, wireBytes: number) => void = () => {};
   private readonly pending = new Map<number, (message: ServerMessage) => void>();
   private nextRequestId = 1;
 
@@ -29,7 +29,9 @@ export class LoadClient {
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer) => {
       if (data[0] !== FrameKind.Control) {
-        this.onRelay(data);
+        // The lobby delivers `[0x01][u16 sender index][payload]`; the raw
+        // relay forwards the sender's `[0x02][payload]` unchanged.
+        this.onPayload(data.subarray(data[0] === FrameKind.Relay ? 3 : 1), data.length);
         return;
       }
       const message = decodeServerMessage(data);
@@ -73,8 +75,11 @@ export class LoadClient {
     if (answer.type !== 'welcome') throw new Error(`expected welcome, got ${answer.type}`);
   }
 
-  /** Sends one binary frame as-is. */
-  send(frame: Uint8Array): void {
+  /** Sends `payload` as a broadcast frame `[0x02][payload]` (the raw relay forwards it as is). */
+  broadcast(payload: Uint8Array): void {
+    const frame = Buffer.allocUnsafe(1 + payload.length);
+    frame[0] = FrameKind.Broadcast;
+    frame.set(payload, 1);
     this.ws.send(frame);
   }
 

@@ -7,7 +7,7 @@
 import type { ChildServer } from './child-server.js';
 import { DeliveryRecorder } from './delivery-recorder.js';
 import { measureWindow, type WindowResult } from './measure-window.js';
-import { broadcastFrame } from './payload.js';
+import { stampedPayload } from './payload.js';
 import { openRooms } from './rooms.js';
 
 /** Shape of a fixed-rate run. */
@@ -39,7 +39,7 @@ export async function runRateWorkload(server: ChildServer, workload: RateWorkloa
   const timers: NodeJS.Timeout[] = [];
   try {
     clients.forEach((client, sender) => {
-      const tick = (): void => client.send(broadcastFrame(sender));
+      const tick = (): void => client.broadcast(stampedPayload(sender));
       const offset = (sender / clients.length) * periodMs;
       timers.push(
         setTimeout(() => {

@@ -1,7 +1,7 @@
 /**
  * Turns the relay suite's raw results into comparison tables: medians and
- * min–max ranges over repetitions, the raw-ws row as baseline, and the
- * targets with an honest met / missed verdict in the notes.
+ * min–max ranges over repetitions, ratio columns against raw ws and against
+ * Colyseus, and the targets with an honest met / missed verdict in the notes.
  */
 import type { BenchTable } from '../../../../bench/harness.js';
 import { percentile, spread, spreadColumns } from '../../../../bench/harness.js';
@@ -23,10 +23,15 @@ export interface RelayResults {
 /** Row names: the baseline first. */
 export const ROW_NAMES: Record<ServerKind, string> = {
   raw: 'raw ws (send per member)',
+  colyseus: 'colyseus 0.18 (onMessage + broadcast)',
   handoff: 'handoff lobby',
 };
-const KINDS: readonly ServerKind[] = ['raw', 'handoff'];
+/** Every server, in table order. */
+export const SERVER_KINDS: readonly ServerKind[] = ['raw', 'colyseus', 'handoff'];
+const KINDS = SERVER_KINDS;
 const THROUGHPUT_TARGET = 3;
+/** Target: Handoff's server CPU at most this fraction of Colyseus's for the same 30 Hz load. */
+const COLYSEUS_CPU_TARGET = 0.5;
 const HEADLINE = 'deliveries/CPU-s';
 
 /** Deliveries per server CPU-second; a window under one clock tick counts as one tick. */
@@ -50,7 +55,18 @@ function throughputRow(kind: ServerKind, runs: readonly WindowResult[], clients?
 function throughputVerdict(runs: Record<ServerKind, readonly WindowResult[]>): string {
   const ratio = spread(runs.handoff.map(perCpuSecond)).median / spread(runs.raw.map(perCpuSecond)).median;
   const met = ratio >= THROUGHPUT_TARGET;
-  return `Target: handoff ≥ ${THROUGHPUT_TARGET}× raw ws ${HEADLINE} — ${met ? 'MET' : 'MISSED'} (${ratio.toFixed(2)}×).`;
+  const versusColyseus =
+    spread(runs.handoff.map(perCpuSecond)).median / spread(runs.colyseus.map(perCpuSecond)).median;
+  return `Target: handoff ≥ ${THROUGHPUT_TARGET}× raw ws ${HEADLINE} — ${met ? 'MET' : 'MISSED'} (${ratio.toFixed(2)}×); ${versusColyseus.toFixed(2)}× Colyseus.`;
+}
+
+/** Server CPU for the same offered load, Handoff over Colyseus (lower is better). */
+function colyseusCpuVerdict(runs: Record<ServerKind, readonly WindowResult[]>): string {
+  const cpu = (kind: ServerKind): number =>
+    spread(runs[kind].map((run) => run.serverCpuSeconds / run.seconds)).median;
+  const ratio = cpu('handoff') / cpu('colyseus');
+  const met = ratio <= COLYSEUS_CPU_TARGET;
+  return `Target: handoff server CPU ≤ ${COLYSEUS_CPU_TARGET}× Colyseus at the same load — ${met ? 'MET' : 'MISSED'} (${ratio.toFixed(2)}×).`;
 }
 
 /** The 30 Hz table for one room size. */
@@ -64,11 +80,12 @@ export function rateTable(
   return {
     title,
     baseline: ROW_NAMES.raw,
+    alsoVersus: [ROW_NAMES.colyseus],
     ratioOf: HEADLINE,
     higherIsBetter: true,
     rows: KINDS.map((kind) => throughputRow(kind, runs[kind], clients)),
     notes: [
-      `Offered load: ${expectedPerSecond.toFixed(0)} deliveries/s (every frame to every other member). ${throughputVerdict(runs)}`,
+      `Offered load: ${expectedPerSecond.toFixed(0)} deliveries/s (every frame to every other member). ${colyseusCpuVerdict(runs)} ${throughputVerdict(runs)}`,
       ...notes,
     ],
   };
@@ -83,6 +100,7 @@ export function saturationTable(
   return {
     title,
     baseline: ROW_NAMES.raw,
+    alsoVersus: [ROW_NAMES.colyseus],
     ratioOf: HEADLINE,
     higherIsBetter: true,
     rows: KINDS.map((kind) => throughputRow(kind, runs[kind])),
@@ -107,6 +125,7 @@ export function latencyTable(
   return {
     title,
     baseline: ROW_NAMES.raw,
+    alsoVersus: [ROW_NAMES.colyseus],
     ratioOf: 'p99 ms',
     higherIsBetter: false,
     rows: KINDS.map((kind) => ({
@@ -135,6 +154,7 @@ export function memoryTable(
   return {
     title,
     baseline: ROW_NAMES.raw,
+    alsoVersus: [ROW_NAMES.colyseus],
     ratioOf: 'KB/client',
     higherIsBetter: false,
     rows: KINDS.map((kind) => ({

@@ -8,7 +8,7 @@
 import type { ChildServer } from './child-server.js';
 import { DeliveryRecorder } from './delivery-recorder.js';
 import { measureWindow, type WindowResult } from './measure-window.js';
-import { broadcastFrame } from './payload.js';
+import { stampedPayload } from './payload.js';
 import { openRoom } from './rooms.js';
 
 /** Shape of a saturation run. */
@@ -38,7 +38,7 @@ export async function runSaturationWorkload(
     if (!running) return;
     clients.forEach((client, sender) => {
       while (sent[sender]! * fanOut - recorder.perSender[sender]! < limit) {
-        client.send(broadcastFrame(sender));
+        client.broadcast(stampedPayload(sender));
         sent[sender]!++;
       }
     });
