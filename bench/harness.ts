@@ -4,6 +4,8 @@
  * same run (absolute numbers are noise on shared machines; ratios are not).
  */
 
+import type { BenchChart } from './svg-chart.js';
+
 /** One measured contender in a comparison. */
 export interface BenchRow {
   /** Contender name, e.g. `handoff` or `msgpackr (structures)`. */
@@ -27,6 +29,8 @@ export interface BenchTable {
   rows: BenchRow[];
   /** Optional free-text notes printed under the table (targets, caveats). */
   notes?: string[];
+  /** Charts illustrating the table; a full run writes them to `bench/charts/` and links them. */
+  charts?: BenchChart[];
 }
 
 /** Options every suite receives. */

@@ -5,7 +5,7 @@
  * the baseline measured in the same run. A full run also writes
  * bench/RESULTS.md. `--quick` only proves the suites still run (used in CI).
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,13 +41,25 @@ const header = [
   'Each table measures its contenders side by side in one run; compare the ratio column, not absolute numbers.',
 ];
 const sections: string[] = [header.join('\n')];
+// Charts are written (and linked from RESULTS.md) only by a full run.
+const writeCharts = !quick && filter === undefined;
+const chartsDir = join(root, 'bench', 'charts');
 console.log(`${sections[0]}\n`);
 for (const file of suiteFiles()) {
   const started = performance.now();
   const suite = (await import(pathToFileURL(file).href)) as { default: BenchSuite };
   const tables = await suite.default({ quick });
   const took = ((performance.now() - started) / 1000).toFixed(1);
-  const section = [`## ${relative(root, file)} (${took} s)`, ...tables.map(renderTable)].join('\n\n');
+  const rendered = tables.map((table) => {
+    const charts = table.charts ?? [];
+    if (writeCharts) {
+      mkdirSync(chartsDir, { recursive: true });
+      for (const chart of charts) writeFileSync(join(chartsDir, chart.file), chart.svg);
+    }
+    const links = writeCharts ? charts.map((chart) => `![${chart.title}](charts/${chart.file})`) : [];
+    return [renderTable(table), ...links].join('\n\n');
+  });
+  const section = [`## ${relative(root, file)} (${took} s)`, ...rendered].join('\n\n');
   sections.push(section);
   console.log(`${section}\n`);
 }

@@ -11,9 +11,12 @@
  */
 
 import type { BenchSuite, BenchTable } from '../../../bench/harness.js';
+import { spread } from '../../../bench/harness.js';
+import { type BenchChart, groupedBarChart } from '../../../bench/svg-chart.js';
 import { FULL_CONFIG, QUICK_CONFIG, type RelayBenchConfig } from './load/bench-config.js';
 import { type ChildServer, type ServerKind, startChildServer } from './load/child-server.js';
 import { measureIdleMemory } from './load/idle-memory.js';
+import type { WindowResult } from './load/measure-window.js';
 import { allowedCpus, canPin, LOAD_CORE, pinSelfToLoadCore, SERVER_CORE } from './load/pinning.js';
 import { clockTicksPerSecond } from './load/proc-stats.js';
 import { runRateWorkload } from './load/rate-workload.js';
@@ -21,6 +24,7 @@ import {
   latencyTable,
   memoryTable,
   type RelayResults,
+  ROW_NAMES,
   rateTable,
   SERVER_KINDS,
   saturationTable,
@@ -88,6 +92,25 @@ async function runAll(config: RelayBenchConfig, pin: boolean): Promise<RelayResu
   return results;
 }
 
+/** Server CPU % at 30 Hz by room size, one bar per server. */
+function cpuChart(results: RelayResults): BenchChart {
+  const cpu = (runs: readonly WindowResult[]): number =>
+    spread(runs.map((run) => (100 * run.serverCpuSeconds) / run.seconds)).median;
+  return {
+    file: 'relay-server-cpu.svg',
+    title: 'Server CPU at 30 Hz, by room size (lower is better)',
+    svg: groupedBarChart({
+      title: 'Relay server CPU at 30 Hz (32-byte broadcasts), lower is better',
+      yLabel: 'server CPU %',
+      groups: ['rooms of 8', 'rooms of 32'],
+      series: SERVER_KINDS.map((kind) => ({
+        name: ROW_NAMES[kind],
+        values: [cpu(results.rooms8[kind]), cpu(results.rooms32[kind])],
+      })),
+    }),
+  };
+}
+
 /** The relay benchmark suite. */
 const suite: BenchSuite = async ({ quick }) => {
   const config = quick ? QUICK_CONFIG : FULL_CONFIG;
@@ -115,7 +138,10 @@ const suite: BenchSuite = async ({ quick }) => {
       pinning,
       method,
     ]),
-    rateTable('relay at 30 Hz, rooms of 32', results.rooms32, expected(rooms32), [rateNote(rooms32)]),
+    {
+      ...rateTable('relay at 30 Hz, rooms of 32', results.rooms32, expected(rooms32), [rateNote(rooms32)]),
+      charts: [cpuChart(results)],
+    },
     saturationTable('relay at saturation, one room of 32', results.saturation, [
       `Every client keeps ≤ ${saturation.window} broadcasts in flight and tops up in bursts as deliveries return; ${saturation.measureMs / 1000} s measured. Where per-turn write coalescing shows.`,
     ]),

@@ -3,8 +3,10 @@
  * min–max over repetitions, the raw baseline first, and each target with a
  * MET / MISSED verdict in the notes.
  */
+
 import type { BenchRow, BenchTable } from '../../../bench/harness.js';
 import { percentile, type Spread, spread, spreadColumns } from '../../../bench/harness.js';
+import { histogram } from '../../../bench/svg-chart.js';
 import type { TransportBenchConfig } from './bench-config.js';
 import type { ConnectTimes } from './connect-times.js';
 import type { RunsByName } from './contenders.js';
@@ -47,6 +49,18 @@ export function connectTable(times: ConnectTimes): BenchTable {
       timesRow(rawName, times.rawOpenMs),
       timesRow('handoff: first chat message (relay)', times.firstMessageMs),
       timesRow('handoff: time to direct (stats.timeToDirectMs)', times.timeToDirectMs),
+    ],
+    charts: [
+      {
+        file: 'time-to-direct.svg',
+        title: 'Time to direct on loopback, distribution',
+        svg: histogram({
+          title: `Time to direct on loopback (${times.timeToDirectMs.length} fresh pairs)`,
+          xLabel: 'ms from the peer being known to the validated direct link',
+          values: times.timeToDirectMs,
+          bins: 20,
+        }),
+      },
     ],
     notes: [
       `Target: time to direct p90 ≤ ${TIME_TO_DIRECT_P90_TARGET_MS} ms on loopback — ${verdict(p90 <= TIME_TO_DIRECT_P90_TARGET_MS)} (p90 ${p90.toFixed(1)} ms; the test suite measured p50 ≈ 57 ms, p90 ≈ 60 ms).`,
