@@ -5,7 +5,7 @@
  * the baseline measured in the same run. A full run also writes
  * bench/RESULTS.md. `--quick` only proves the suites still run (used in CI).
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,10 +33,34 @@ function suiteFiles(): string[] {
   return files.filter((file) => filter === undefined || file.includes(filter)).sort();
 }
 
+/** Installed version of a package, or `?`. */
+function versionOf(name: string): string {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return manifest.version ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+const COMPARED = [
+  'ws',
+  '@colyseus/core',
+  '@colyseus/ws-transport',
+  '@colyseus/sdk',
+  'node-datachannel',
+  'msgpackr',
+  '@msgpack/msgpack',
+];
+
 const header = [
   `# Handoff benchmarks${quick ? ' (quick run: numbers are not meaningful)' : ''}`,
   '',
   `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${platform()} ${arch()} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+  '',
+  `Versions: handoff ${versionOf('@handoff/protocol')} · ${COMPARED.map((name) => `${name} ${versionOf(name)}`).join(' · ')}`,
   '',
   'Each table measures its contenders side by side in one run; compare the ratio column, not absolute numbers.',
 ];
