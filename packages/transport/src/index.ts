@@ -10,6 +10,7 @@ export type { DirectRetry } from './direct/direct-controller.js';
 export type { DirectTiming } from './direct/direct-link.js';
 export type { LinkConditioner, LinkConditions } from './direct/link-conditioner.js';
 export type { RtcPeerConnectionConstructor } from './direct/webrtc.js';
+export * from './interpolation/index.js';
 export type { ReconnectOptions } from './lobby-client/backoff.js';
 export { connect } from './lobby-client/connect.js';
 export {
