@@ -179,6 +179,22 @@ describe('session contract', () => {
     expect(a.stats().retransmissions).toBe(5);
   });
 
+  it('takes no RTT sample from a packet sent on the old path', () => {
+    const { a, b } = pair();
+    a.ping();
+    const onOldPath = a.poll(0);
+    a.pathChanged(10);
+    // The old path is slow: its packet's ack comes back long after the switch.
+    for (const d of onOldPath) b.receive(d, 400);
+    for (const d of b.poll(400)) a.receive(d, 401);
+    expect(a.stats().rttSamples).toBe(0);
+    a.ping();
+    for (const d of a.poll(401)) b.receive(d, 402);
+    for (const d of b.poll(402)) a.receive(d, 403);
+    expect(a.stats().rttSamples).toBe(1);
+    expect(a.stats().latestRttMs).toBeLessThanOrEqual(2);
+  });
+
   it('drops duplicates that arrive over both paths after a switch', () => {
     const { a, b, inbox } = pair();
     for (let i = 0; i < 5; i++) a.send('chat', bytes(i));

@@ -78,6 +78,8 @@ export class Session implements DatagramSink {
   private pingPending = false;
   private ptoCount = 0;
   private lastAckElicitingSentAt = 0;
+  /** First packet sent on the current path: acks of older packets measure the old path, not this one. */
+  private firstPacketOnPath = 0;
   private lossTime = Number.POSITIVE_INFINITY;
   private newReliableChannelCursor = 0;
   private readonly deliveries = new DeliveryQueue();
@@ -238,11 +240,13 @@ export class Session implements DatagramSink {
 
   /**
    * Tells the session that traffic now flows over another path. The RTT
-   * estimate starts over and every unacknowledged reliable piece is queued
-   * to be sent again at the next {@link poll}; the peer drops duplicates.
+   * estimate starts over (acks of packets sent before the change are not
+   * taken as samples) and every unacknowledged reliable piece is queued to
+   * be sent again at the next {@link poll}; the peer drops duplicates.
    */
   pathChanged(now: number): void {
     this.rtt.reset();
+    this.firstPacketOnPath = this.sent.nextSequence;
     this.ptoCount = 0;
     this.lastAckElicitingSentAt = now;
     for (const sender of this.senders) sender?.forEachUnacked((piece) => this.queueResend(piece));
@@ -270,7 +274,9 @@ export class Session implements DatagramSink {
     const p = this.parser;
     const nack = datagram.subarray(p.nackStart, p.nackStart + p.nackLength);
     const sample = this.sent.onAck(p.ackLargest, p.ackCoverage, nack);
-    if (sample !== undefined) {
+    // A packet sent before the path change took the old path: its round trip
+    // says nothing about the new one (a late ack would look like a huge RTT).
+    if (sample !== undefined && sample.sequence >= this.firstPacketOnPath) {
       this.rtt.addSample(now - sample.sentAt, p.ackDelay * ACK_DELAY_UNIT_MS);
     }
     this.lossTime = this.sent.detectLosses(now, this.lossDelay());
