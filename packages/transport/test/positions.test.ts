@@ -42,8 +42,10 @@ describe('position channels', () => {
     await waitFor(() => alice.peers.size === 1);
     const errors: string[] = [];
     bob.on('message:error', (event) => errors.push(event.error.name));
-    const seen: { tick: number; entities: EntityState[] }[] = [];
-    bob.on('message', (event) => seen.push({ tick: event.message[0]!.x, entities: event.message }));
+    const seen: { tick: number; sequence: number | undefined; entities: EntityState[] }[] = [];
+    bob.on('message', (event) =>
+      seen.push({ tick: event.message[0]!.x, sequence: event.sequence, entities: event.message }),
+    );
     const world = (tick: number): EntityState[] =>
       Array.from({ length: 32 }, (_, id) => ({
         id,
@@ -60,6 +62,8 @@ describe('position channels', () => {
     expect(errors).toEqual([]);
     expect(seen.length).toBeGreaterThan(20); // about 80% of 60
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.tick).toBeGreaterThan(seen[i - 1]!.tick); // never backwards
+    // The sender's snapshot sequence comes with each message: one per snapshot sent, from 0.
+    for (const each of seen) expect(each.sequence).toBe(each.tick - 1);
     const last = seen.at(-1)!;
     const truth = world(last.tick);
     for (const entity of last.entities) {

@@ -16,6 +16,8 @@ type AnySpec = CodecChannelSpec<unknown> | PositionChannelSpec;
 export class PeerChannelCodecs<M> {
   private readonly encoders = new Map<number, PositionEncoder>();
   private readonly decoders = new Map<number, PositionDecoder>();
+  /** The 16-bit sequence of the snapshot `decode` returned last (position channels), else undefined. */
+  lastSequence: number | undefined;
 
   constructor(
     private readonly specs: ChannelSpecs<M>,
@@ -47,7 +49,12 @@ export class PeerChannelCodecs<M> {
   /** Decodes a message from this peer (throws the codec's typed errors). */
   decode(index: number, bytes: Uint8Array): unknown {
     const decoder = this.decoders.get(index);
-    if (decoder !== undefined) return (decoder.decode(bytes) as DecodedSnapshot).entities;
+    if (decoder !== undefined) {
+      const snapshot = decoder.decode(bytes) as DecodedSnapshot;
+      this.lastSequence = snapshot.sequence;
+      return snapshot.entities;
+    }
+    this.lastSequence = undefined;
     return this.spec(index).codec.decode(bytes);
   }
 

@@ -15,8 +15,16 @@ import { type PathKind, type Peer, peerFromMember } from './peer.js';
 import { type DatagramPath, PeerLink, type PeerStats } from './peer-link.js';
 import { aggregateStats, type RoomStats } from './room-stats.js';
 
-/** A message delivered to the game, typed by channel. */
-export type RoomMessage<M> = { [K in keyof M]: { from: Peer; channel: K; message: M[K] } }[keyof M];
+/**
+ * A message delivered to the game, typed by channel. On position channels
+ * `sequence` is the sender's 16-bit snapshot number (one per snapshot it
+ * sent this player, wrapping after 65535): with a fixed send rate it places
+ * snapshots on the sender's timeline (`SnapshotInterpolator.push`'s
+ * `sentAtMs`) better than arrival times can.
+ */
+export type RoomMessage<M> = {
+  [K in keyof M]: { from: Peer; channel: K; message: M[K]; sequence?: number };
+}[keyof M];
 
 /** Events of a {@link Room} (eventemitter3). */
 export interface RoomEvents<M> {
@@ -374,7 +382,13 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       this.emit('message:error', { from, channel, error: error as HandoffError });
       return;
     }
-    this.emit('message', { from, channel, message } as RoomMessage<M>);
+    const sequence = codecs.lastSequence;
+    this.emit(
+      'message',
+      (sequence === undefined
+        ? { from, channel, message }
+        : { from, channel, message, sequence }) as RoomMessage<M>,
+    );
   }
 
   private update(peerId: string, change: Partial<Peer>): Peer | undefined {
