@@ -47,6 +47,8 @@ export class ColyseusLoadClient implements BenchClient {
   }
 
   terminate(): void {
+    // A dropped socket is what the SDK reconnects after: not here, the bench is done.
+    this.room.reconnection.enabled = false;
     socketOf(this.room).terminate();
   }
 }
