@@ -51,6 +51,9 @@ export class DirectController {
   /** Starts the first attempt (the offerer acts; the answerer waits for an offer). */
   start(): void {
     if (this.offerer) void this.attempt();
+    // The answerer loads WebRTC now rather than when the offer comes: the first
+    // load of node-datachannel takes ~50–100 ms that would add to time to direct.
+    else this.options.loadRtcPeerConnection().catch(() => undefined);
   }
 
   /** Sends a session datagram over the validated link; false if there is none. */
@@ -110,6 +113,10 @@ export class DirectController {
         if (this.link !== link) return;
         this.link = undefined;
         this.options.onDown(reason, link.validated);
+        // The backoff is for pairs that cannot reach each other. One whose ICE
+        // connected (a lossy path that lost the DTLS or SCTP handshake) is
+        // retried at the same pace, not ever more slowly.
+        if (link.reachedPeer && this.failures > 0) this.failures--;
         this.scheduleRetry();
       },
       onDatagram: (datagram) => this.options.onDatagram(datagram),

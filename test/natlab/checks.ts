@@ -1,0 +1,106 @@
+import type { PeerReport, PlayerEvent } from './player-messages.js';
+
+/** A player's final report. */
+export type PlayerReport = Extract<PlayerEvent, { type: 'report' }>;
+
+/** What a scenario demands of every pair at the end. */
+export interface Expectation {
+  /** The path every pair must end on; `any` when either is fine (the session just has to survive). */
+  path: 'direct' | 'relay' | 'any';
+  /** Share of the positions sent that must arrive (unreliable: loss and switches may cost a few). */
+  minPositionShare: number;
+  /** Longest allowed silence in a peer's positions while playing, ms ("playing normally"). */
+  maxPositionGapMs: number;
+}
+
+/** One pair's observed outcome, with both directions folded together. */
+export interface PairOutcome {
+  players: [string, string];
+  /** Final path seen by each side. */
+  paths: [PeerReport['path'], PeerReport['path']];
+  /** The later of the two sides' time to direct, ms (undefined: never direct). */
+  timeToDirectMs: number | undefined;
+  chatSent: number;
+  chatReceived: number;
+  positionsSent: number;
+  positionsReceived: number;
+}
+
+/** Everything the checks found. */
+export interface CheckResult {
+  pairs: PairOutcome[];
+  failures: string[];
+}
+
+/**
+ * Checks the players' final reports against an expectation: every chat
+ * message arrived exactly once and in order (the receiver saw ids 0..n−1 as
+ * one unbroken run and n equals what the sender sent), positions never went
+ * backwards and kept flowing, the lobby connections never dropped, and every
+ * pair ended on the expected path. Pure.
+ */
+export function checkReports(reports: readonly PlayerReport[], expectation: Expectation): CheckResult {
+  const failures: string[] = [];
+  const pairs: PairOutcome[] = [];
+  const byId = new Map(reports.map((report) => [report.playerId, report]));
+  for (const report of reports) {
+    if (report.lobbyDrops > 0)
+      failures.push(`${report.name}: lobby connection dropped ${report.lobbyDrops}×`);
+    if (report.peers.length !== reports.length - 1)
+      failures.push(`${report.name}: knows ${report.peers.length} peers, expected ${reports.length - 1}`);
+  }
+  for (const [i, a] of reports.entries()) {
+    for (const b of reports.slice(i + 1)) {
+      const ab = a.peers.find((peer) => peer.peerId === b.playerId);
+      const ba = b.peers.find((peer) => peer.peerId === a.playerId);
+      if (ab === undefined || ba === undefined) {
+        failures.push(`${a.name}/${b.name}: the pair never met`);
+        continue;
+      }
+      for (const [from, to, seen] of [
+        [a, b, ba],
+        [b, a, ab],
+      ] as const) {
+        const sent = from.peers.find((peer) => peer.peerId === to.playerId)?.chatSent ?? 0;
+        const label = `${from.name}→${to.name}`;
+        if (seen.chatReceived !== sent)
+          failures.push(`${label}: ${sent} chat messages sent, ${seen.chatReceived} received`);
+        for (const anomaly of seen.chatAnomalies) failures.push(`${label}: ${anomaly}`);
+        if (seen.positionsBackwards > 0)
+          failures.push(`${label}: ${seen.positionsBackwards} positions went backwards`);
+        const positionsSent = from.peers.find((peer) => peer.peerId === to.playerId)?.positionsSent ?? 0;
+        if (seen.positionsReceived < positionsSent * expectation.minPositionShare)
+          failures.push(
+            `${label}: ${seen.positionsReceived}/${positionsSent} positions arrived (< ${expectation.minPositionShare * 100}%)`,
+          );
+        if (seen.longestPositionGapMs > expectation.maxPositionGapMs)
+          failures.push(
+            `${label}: positions stopped for ${seen.longestPositionGapMs} ms (> ${expectation.maxPositionGapMs})`,
+          );
+      }
+      for (const [viewer, view] of [
+        [a, ab],
+        [b, ba],
+      ] as const) {
+        if (expectation.path !== 'any' && view.path !== expectation.path)
+          failures.push(
+            `${viewer.name}: ended on ${view.path} to ${view.peerName}, expected ${expectation.path}`,
+          );
+      }
+      const sides = [ab.timeToDirectMs, ba.timeToDirectMs];
+      pairs.push({
+        players: [a.name, b.name],
+        paths: [ab.path, ba.path],
+        timeToDirectMs: sides.some((side) => side === undefined)
+          ? undefined
+          : Math.max(...(sides as number[])),
+        chatSent: ab.chatSent + ba.chatSent,
+        chatReceived: ab.chatReceived + ba.chatReceived,
+        positionsSent: ab.positionsSent + ba.positionsSent,
+        positionsReceived: ab.positionsReceived + ba.positionsReceived,
+      });
+    }
+  }
+  if (byId.size !== reports.length) failures.push('two players reported the same id');
+  return { pairs, failures };
+}

@@ -1,0 +1,108 @@
+import type { Expectation } from './checks.js';
+import { blackholeDirect, conntrackFlush, type Play, reachDirect, stayOnRelay, udpBlocked } from './plays.js';
+import type { StunChoice } from './servers.js';
+import type { RouterSpec } from './topology.js';
+
+/** One row of the NAT matrix. */
+export interface Scenario {
+  id: string;
+  /** The matrix's label, e.g. `easy × hard`. */
+  title: string;
+  /** The routers; one player per host behind them. */
+  routers: RouterSpec[];
+  stun: StunChoice;
+  /** Share of everything each router forwards that it drops (0: none). */
+  lossProbability: number;
+  /** What the matrix promises, in words. */
+  promise: string;
+  expectation: Expectation;
+  play: Play;
+  /** Rooms played one after the other in the same lab (more time-to-direct samples). */
+  rounds: number;
+  /** Whether its time to direct counts toward the p90 target (not for deliberately lossy links). */
+  timedDirect: boolean;
+}
+
+/** Rounds of each plain direct scenario: its time to direct is sampled this often per run. */
+const DIRECT_ROUNDS = 3;
+
+const one = (kind: RouterSpec['kind']): RouterSpec => ({ kind, hosts: 1 });
+const onDirect: Expectation = { path: 'direct', minPositionShare: 0.9, maxPositionGapMs: 1000 };
+const onRelay: Expectation = { path: 'relay', minPositionShare: 0.9, maxPositionGapMs: 1000 };
+
+function direct(id: string, title: string, routers: RouterSpec[], stun: StunChoice = 'lobby'): Scenario {
+  const play = reachDirect();
+  const rounds = DIRECT_ROUNDS;
+  return {
+    id,
+    title,
+    routers,
+    stun,
+    lossProbability: 0,
+    promise: 'direct',
+    expectation: onDirect,
+    play,
+    rounds,
+    timedDirect: true,
+  };
+}
+
+function relay(id: string, title: string, routers: RouterSpec[], stun: StunChoice = 'lobby'): Scenario {
+  const play = stayOnRelay();
+  const promise = 'relay, playing normally';
+  return {
+    id,
+    title,
+    routers,
+    stun,
+    lossProbability: 0,
+    promise,
+    expectation: onRelay,
+    play,
+    rounds: 1,
+    timedDirect: false,
+  };
+}
+
+/** Every scenario, in the order the lab runs them. */
+export const SCENARIOS: readonly Scenario[] = [
+  direct('easy-easy', 'easy × easy', [one('easy'), one('easy')]),
+  direct('fullcone-hard', 'fullcone × hard', [one('fullcone'), one('hard')]),
+  direct('same-lan', 'same-lan', [{ kind: 'easy', hosts: 2 }]),
+  relay('easy-hard', 'easy × hard', [one('easy'), one('hard')]),
+  relay('hard-hard', 'hard × hard', [one('hard'), one('hard')]),
+  {
+    ...relay('udp-blocked-easy', 'udp-blocked × easy', [one('udp-blocked'), one('easy')]),
+    promise: 'relay, playing normally, no UDP retry storm',
+    play: udpBlocked(0),
+  },
+  {
+    ...direct('blackhole', 'easy × easy, direct path blackholed', [one('easy'), one('easy')]),
+    promise: 'relay within 1.5 s, nothing lost; direct again within 10 s of the unblock',
+    // Positions sent into the blackhole until the fallback (≈ 1.5 s of 13 s of play) are lost: they are unreliable.
+    expectation: { ...onDirect, minPositionShare: 0.8, maxPositionGapMs: 2000 },
+    play: blackholeDirect(),
+    rounds: 1,
+  },
+  {
+    ...direct('conntrack-flush', 'easy × easy, conntrack flushed', [one('easy'), one('easy')]),
+    promise: 'session survives (direct or relay), nothing lost',
+    expectation: { ...onDirect, path: 'any', maxPositionGapMs: 2000 },
+    play: conntrackFlush(),
+    rounds: 1,
+  },
+  {
+    ...direct('loss-20', 'easy × easy, 20% loss on both routers', [one('easy'), one('easy')]),
+    lossProbability: 0.2,
+    promise: 'room forms, reaches direct',
+    // Each uplink drops 20%: so do unreliable positions on the direct path, and the relay's TCP
+    // stalls for seconds in its retransmission backoff: no gap limit here. Every layer of the
+    // direct handshake (ICE, DTLS, SCTP) waits out its own retransmission timers: long patience.
+    expectation: { ...onDirect, minPositionShare: 0.5, maxPositionGapMs: Number.POSITIVE_INFINITY },
+    play: reachDirect(90_000),
+    rounds: 1,
+    timedDirect: false,
+  },
+  direct('coturn-easy-easy', 'easy × easy, coturn STUN', [one('easy'), one('easy')], 'coturn'),
+  relay('coturn-hard-hard', 'hard × hard, coturn STUN', [one('hard'), one('hard')], 'coturn'),
+];
