@@ -38,8 +38,8 @@ export class ChannelReceivers {
       options.reliableWindow * 2 * BUFFERED_ITEM_OVERHEAD +
       options.maxDatagramSize;
     kinds.forEach((kind, channel) => {
-      this.deliverTo.push((payload) => deliveries.pushMessage(channel, payload));
       const reliable = isReliableKind(kind);
+      this.deliverTo.push((payload) => deliveries.pushMessage(channel, payload, !reliable));
       this.caps.push(reliable ? cap : 0);
       this.receivers.push(
         reliable

@@ -5,16 +5,25 @@ export interface SessionHandlers {
   /**
    * A message arrived on channel index `channel`. `payload` may view the
    * received datagram's buffer: copy it if you reuse datagram buffers.
+   *
+   * Return `false` to refuse an unreliable or sequenced message your codec
+   * could not use: its packet is then never acknowledged, so the sender's
+   * `delivered` does not fire for anything it carried (a delta codec must
+   * not take a snapshot the receiver failed to decode as a baseline). The
+   * return value of reliable messages is ignored: they are delivered.
    */
-  message(channel: number, payload: Uint8Array): void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing stay valid
+  message(channel: number, payload: Uint8Array): boolean | void;
   /** A message sent with a `token` was acknowledged by the peer (unreliable: its packet was acked). */
   delivered?(channel: number, token: number): void;
   /**
    * A sequenced message arrived after a newer one and was not delivered.
    * Its packet is still acknowledged, so a delta codec whose baselines
-   * follow acknowledgements (the position codec) should record it here.
+   * follow acknowledgements (the position codec) should record it here,
+   * and return `false` when it cannot (the packet is then left unacknowledged).
    */
-  stale?(channel: number, payload: Uint8Array): void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing stay valid
+  stale?(channel: number, payload: Uint8Array): boolean | void;
 }
 
 /**
@@ -25,14 +34,19 @@ export interface SessionHandlers {
 export class DeliveryQueue {
   private messageChannels: number[] = [];
   private messagePayloads: Uint8Array[] = [];
+  private messageRefusable: boolean[] = [];
+  /** A handler refused an unreliable message during the last {@link flush}. */
+  refused = false;
   private tokenChannels: number[] = [];
   private tokens: number[] = [];
   private staleChannels: number[] = [];
   private stalePayloads: Uint8Array[] = [];
 
-  pushMessage(channel: number, payload: Uint8Array): void {
+  /** Queues a delivery; `refusable` for unreliable kinds, whose handler may refuse them. */
+  pushMessage(channel: number, payload: Uint8Array, refusable: boolean): void {
     this.messageChannels.push(channel);
     this.messagePayloads.push(payload);
+    this.messageRefusable.push(refusable);
   }
 
   pushStale(channel: number, payload: Uint8Array): void {
@@ -47,6 +61,7 @@ export class DeliveryQueue {
 
   /** Calls the handlers for everything queued; rethrows the first handler exception after all ran. */
   flush(handlers: SessionHandlers, counters: SessionCounters): void {
+    this.refused = false;
     if (
       this.messageChannels.length === 0 &&
       this.tokenChannels.length === 0 &&
@@ -57,10 +72,12 @@ export class DeliveryQueue {
     // Swap the lists first so a handler that re-enters the session cannot disturb this loop.
     const channels = this.messageChannels;
     const payloads = this.messagePayloads;
+    const refusable = this.messageRefusable;
     const tokenChannels = this.tokenChannels;
     const tokens = this.tokens;
     this.messageChannels = [];
     this.messagePayloads = [];
+    this.messageRefusable = [];
     this.tokenChannels = [];
     this.tokens = [];
     const staleChannels = this.staleChannels;
@@ -72,7 +89,7 @@ export class DeliveryQueue {
     let failed = false;
     for (let i = 0; i < channels.length; i++) {
       try {
-        handlers.message(channels[i]!, payloads[i]!);
+        if (handlers.message(channels[i]!, payloads[i]!) === false && refusable[i]!) this.refused = true;
       } catch (error) {
         if (!failed) failure = error;
         failed = true;
@@ -82,7 +99,7 @@ export class DeliveryQueue {
     if (stale !== undefined) {
       for (let i = 0; i < staleChannels.length; i++) {
         try {
-          stale(staleChannels[i]!, stalePayloads[i]!);
+          if (stale(staleChannels[i]!, stalePayloads[i]!) === false) this.refused = true;
         } catch (error) {
           if (!failed) failure = error;
           failed = true;

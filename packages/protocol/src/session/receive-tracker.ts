@@ -7,16 +7,28 @@ export const RECEIVE_HISTORY = 1024;
  * Remembers which packets arrived, to drop duplicates and to build the
  * acknowledgement block (largest sequence + NACK bitfield) for the peer.
  * Sequences are kept unwrapped, so 16-bit wrap-around is invisible here.
+ *
+ * A packet can be *refused* after it was applied (the game's codec could not
+ * use a message in it): it still counts as seen, so a copy is dropped as a
+ * duplicate, but it is never acknowledged — the sender's `delivered` never
+ * fires for what it carried (see `SessionHandlers.message`).
  */
 export class ReceiveTracker {
   /** Largest unwrapped sequence received, -1 before the first packet. */
   largest = -1;
-  /** When `largest` arrived (ms), for the ack delay field. */
-  largestReceivedAt = 0;
+  /** Largest unwrapped sequence received and not refused: the one acks name; -1 if none. */
+  ackLargest = -1;
   /** An ack-eliciting packet arrived since the last acknowledgement we sent. */
   ackPending = false;
   private readonly seen = new Float64Array(RECEIVE_HISTORY).fill(-1);
+  private readonly refused = new Float64Array(RECEIVE_HISTORY).fill(-1);
+  private readonly arrivedAt = new Float64Array(RECEIVE_HISTORY);
   private readonly nack = new Uint8Array(ACK_BITFIELD_PACKETS / 8);
+
+  /** When `ackLargest` arrived (ms), for the ack delay field. */
+  get ackLargestReceivedAt(): number {
+    return this.arrivedAt[this.ackLargest % RECEIVE_HISTORY]!;
+  }
 
   /**
    * Classifies an incoming 16-bit sequence without recording it: returns the
@@ -31,12 +43,28 @@ export class ReceiveTracker {
 
   /** Records a validated packet. */
   record(unwrapped: number, now: number, ackEliciting: boolean): void {
-    this.seen[unwrapped % RECEIVE_HISTORY] = unwrapped;
-    if (unwrapped > this.largest) {
-      this.largest = unwrapped;
-      this.largestReceivedAt = now;
-    }
+    const slot = unwrapped % RECEIVE_HISTORY;
+    this.seen[slot] = unwrapped;
+    this.arrivedAt[slot] = now;
+    if (unwrapped > this.largest) this.largest = unwrapped;
+    if (unwrapped > this.ackLargest) this.ackLargest = unwrapped;
     if (ackEliciting) this.ackPending = true;
+  }
+
+  /** Takes back the acknowledgement of a recorded packet: it stays seen (duplicates are dropped) but is reported missing. */
+  refuse(unwrapped: number): void {
+    this.refused[unwrapped % RECEIVE_HISTORY] = unwrapped;
+    if (unwrapped !== this.ackLargest) return;
+    let sequence = unwrapped - 1;
+    const floor = Math.max(this.largest - RECEIVE_HISTORY, -1);
+    while (sequence > floor && !this.acknowledges(sequence)) sequence--;
+    this.ackLargest = sequence > floor ? sequence : -1;
+  }
+
+  /** Whether `sequence` arrived and was not refused. */
+  private acknowledges(sequence: number): boolean {
+    const slot = sequence % RECEIVE_HISTORY;
+    return this.seen[slot] === sequence && this.refused[slot] !== sequence;
   }
 
   /**
@@ -52,14 +80,12 @@ export class ReceiveTracker {
   nackBitfield(peerKnowsThrough: number): { code: number; bytes: Uint8Array; coverage: number } {
     const nack = this.nack;
     nack.fill(0);
-    const coverage = Math.max(
-      0,
-      Math.min(ACK_BITFIELD_PACKETS, this.largest - 1 - peerKnowsThrough, this.largest),
-    );
+    const largest = this.ackLargest;
+    const coverage = Math.max(0, Math.min(ACK_BITFIELD_PACKETS, largest - 1 - peerKnowsThrough, largest));
     let used = 0;
     for (let i = 0; i < coverage; i++) {
-      const sequence = this.largest - 1 - i;
-      if (this.seen[sequence % RECEIVE_HISTORY] !== sequence) {
+      const sequence = largest - 1 - i;
+      if (!this.acknowledges(sequence)) {
         nack[i >> 3]! |= 1 << (i & 7);
         used = (i >> 3) + 1;
       }

@@ -42,6 +42,8 @@ export interface SessionStats {
   staleMessagesDropped: number;
   /** Datagrams rejected with a typed error (malformed, out of window...). */
   datagramsRejected: number;
+  /** Accepted datagrams left unacknowledged because a handler refused an unreliable message in them. */
+  packetsRefused: number;
   /** Reliable messages held: queued or in flight, not yet acknowledged. */
   pendingReliableMessages: number;
   /** Bytes of those messages. */
@@ -66,6 +68,7 @@ export class SessionCounters {
   duplicatePackets = 0;
   staleMessagesDropped = 0;
   datagramsRejected = 0;
+  packetsRefused = 0;
   lossRate = 0;
 
   /** Feeds one packet outcome into the loss moving average (gain 1/16). */
@@ -103,6 +106,7 @@ export function buildStats(c: SessionCounters, rtt: RttEstimator, queues: QueueF
     duplicatePackets: c.duplicatePackets,
     staleMessagesDropped: c.staleMessagesDropped,
     datagramsRejected: c.datagramsRejected,
+    packetsRefused: c.packetsRefused,
     ...queues,
   };
 }

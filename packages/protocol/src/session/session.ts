@@ -204,7 +204,14 @@ export class Session implements DatagramSink {
     this.counters.bytesReceived += datagram.length;
     if (parser.hasAck) this.applyAck(now, datagram);
     for (let i = 0; i < parser.frameCount; i++) this.applyFrame(i, datagram, sequence);
-    this.deliveries.flush(this.handlers, this.counters);
+    try {
+      this.deliveries.flush(this.handlers, this.counters);
+    } finally {
+      if (this.deliveries.refused) {
+        this.received.refuse(sequence);
+        this.counters.packetsRefused++;
+      }
+    }
     return undefined;
   }
 
@@ -427,17 +434,18 @@ export class Session implements DatagramSink {
     writer.open();
     const sequence = this.sent.allocate();
     const received = this.received;
-    if (received.largest < 0) {
+    if (received.ackLargest < 0) {
       writer.u8(SESSION_VERSION << 6);
       writer.u16(sequence & 0xffff);
+      received.ackPending = false;
       return { writer, sequence };
     }
     const nack = received.nackBitfield(this.sent.peerKnowsAcksThrough);
-    this.sent.noteAckBlock(sequence, received.largest);
+    this.sent.noteAckBlock(sequence, received.ackLargest);
     writer.u8((SESSION_VERSION << 6) | FLAG_ACK | (nack.code << NACK_BYTES_SHIFT));
     writer.u16(sequence & 0xffff);
-    writer.u16(received.largest & 0xffff);
-    const delayUnits = Math.round((now - received.largestReceivedAt) / ACK_DELAY_UNIT_MS);
+    writer.u16(received.ackLargest & 0xffff);
+    const delayUnits = Math.round((now - received.ackLargestReceivedAt) / ACK_DELAY_UNIT_MS);
     writer.varint(Math.min(Math.max(delayUnits, 0), MAX_ACK_DELAY_UNITS));
     writer.varint(nack.coverage);
     writer.raw(nack.bytes);

@@ -58,10 +58,14 @@ export class LinkSimulator<PathName extends string = string> {
     this.activePath = path;
   }
 
-  /** Changes the conditions of a path in both directions. */
-  setConditions(path: PathName, conditions: PathConditions): void {
-    this.path(path, 'a').setConditions(conditions);
-    this.path(path, 'b').setConditions(conditions);
+  /**
+   * Changes the conditions of a path in both directions, or only of the
+   * datagrams sent `from` one end (a one-way stall: acks stop in one
+   * direction while data still flows in the other).
+   */
+  setConditions(path: PathName, conditions: PathConditions, from?: LinkEnd): void {
+    if (from !== 'b') this.path(path, 'a').setConditions(conditions);
+    if (from !== 'a') this.path(path, 'b').setConditions(conditions);
   }
 
   /** Sends a datagram from endpoint `from` over the active path. */

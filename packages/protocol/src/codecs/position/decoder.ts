@@ -69,6 +69,14 @@ export class SnapshotDecoder implements PositionDecoder {
   }
 
   decode(bytes: Uint8Array): DecodedSnapshot {
+    return this.read(bytes, true);
+  }
+
+  decodeStale(bytes: Uint8Array): DecodedSnapshot {
+    return this.read(bytes, false);
+  }
+
+  private read(bytes: Uint8Array, fresh: boolean): DecodedSnapshot {
     if (!(bytes instanceof Uint8Array)) throw new MalformedInputError('input must be a Uint8Array');
     const reader = this.reader;
     reader.reset(bytes);
@@ -91,7 +99,7 @@ export class SnapshotDecoder implements PositionDecoder {
     }
     reader.assertEnd();
     const entities = this.materialize(target);
-    this.history.commitScratch();
+    this.history.commitScratch(fresh);
     return { sequence, baseline, entities };
   }
 

@@ -112,30 +112,43 @@ export class EncoderHistory {
 }
 
 /**
- * The decoder's store: up to `historySize` decoded snapshots, looked up by
- * sequence. A new snapshot replaces the entry with the same sequence if there
- * is one, else the entry stored longest ago (first in, first out by arrival,
- * so one hostile datagram with a far-away sequence cannot pin the store).
+ * The decoder's store of baselines, looked up by sequence.
+ *
+ * The encoder picks a baseline among the last `historySize` snapshots it
+ * sent, so once snapshot `L` was decoded the next fresh one can only need a
+ * sequence in `(L − historySize, L]`. Those entries are *protected*: the
+ * store has `historySize + 1` slots, and a new entry evicts the unprotected
+ * entry that arrived longest ago. `L` is the latest *fresh* snapshot (by the
+ * order the session delivers them), not the largest sequence seen, so a
+ * late snapshot never unprotects a baseline and a datagram with a far-away
+ * sequence cannot pin the store: the next fresh snapshot moves `L` back.
  */
 export class DecoderHistory {
   private readonly slots: QuantizedSnapshot[];
   /** Sequence held by each slot, or −1 when the slot is empty (one flat array to scan). */
   private readonly sequences: Int32Array;
-  private next = 0;
+  /** Arrival stamp of each slot (larger = later). */
+  private readonly arrivals: Float64Array;
+  private arrivalCounter = 0;
+  /** Sequence of the latest fresh snapshot, or −1. */
+  private latest = -1;
   private spare: QuantizedSnapshot;
 
-  constructor(historySize: number, fieldCount: number) {
-    this.slots = Array.from({ length: historySize }, () => new QuantizedSnapshot(fieldCount));
-    this.sequences = new Int32Array(historySize).fill(-1);
+  constructor(
+    private readonly historySize: number,
+    fieldCount: number,
+  ) {
+    const slotCount = historySize + 1;
+    this.slots = Array.from({ length: slotCount }, () => new QuantizedSnapshot(fieldCount));
+    this.sequences = new Int32Array(slotCount).fill(-1);
+    this.arrivals = new Float64Array(slotCount);
     this.spare = new QuantizedSnapshot(fieldCount);
   }
 
-  /** Slot holding `sequence`, or −1. Scans newest first: baselines are usually recent. */
+  /** Slot holding `sequence`, or −1. */
   private indexOf(sequence: number): number {
     const sequences = this.sequences;
-    const size = sequences.length;
-    for (let i = this.next - 1; i >= 0; i--) if (sequences[i] === sequence) return i;
-    for (let i = size - 1; i >= this.next; i--) if (sequences[i] === sequence) return i;
+    for (let i = 0; i < sequences.length; i++) if (sequences[i] === sequence) return i;
     return -1;
   }
 
@@ -150,22 +163,51 @@ export class DecoderHistory {
     return this.spare;
   }
 
-  /** Stores the scratch snapshot (swapping buffers, no copy). */
-  commitScratch(): void {
+  /** Whether the next fresh snapshot may need `sequence` as its baseline. */
+  private isProtected(sequence: number): boolean {
+    return this.latest >= 0 && sequenceDistance(this.latest, sequence) < this.historySize;
+  }
+
+  /**
+   * Stores the scratch snapshot (swapping buffers, no copy). A `fresh` one
+   * becomes the latest; a stale one is stored only if the encoder may still
+   * pick it. Returns whether it was stored.
+   */
+  commitScratch(fresh: boolean): boolean {
     const incoming = this.spare;
-    let index = this.indexOf(incoming.sequence);
+    const sequence = incoming.sequence;
+    if (fresh) this.latest = sequence;
+    let index = this.indexOf(sequence);
     if (index < 0) {
-      index = this.next;
-      this.next = (this.next + 1) % this.slots.length;
+      if (!fresh && !this.isProtected(sequence)) return false;
+      index = this.victim();
     }
     this.spare = this.slots[index]!;
     this.slots[index] = incoming;
-    this.sequences[index] = incoming.sequence;
+    this.sequences[index] = sequence;
+    this.arrivals[index] = ++this.arrivalCounter;
+    return true;
+  }
+
+  /** An empty slot, else the unprotected entry that arrived longest ago (one always exists: see the class note). */
+  private victim(): number {
+    const sequences = this.sequences;
+    let victim = -1;
+    let oldestArrival = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < sequences.length; i++) {
+      const held = sequences[i]!;
+      if (held < 0) return i;
+      if (!this.isProtected(held) && this.arrivals[i]! < oldestArrival) {
+        oldestArrival = this.arrivals[i]!;
+        victim = i;
+      }
+    }
+    return victim;
   }
 
   /** Forgets every stored snapshot. */
   reset(): void {
     this.sequences.fill(-1);
-    this.next = 0;
+    this.latest = -1;
   }
 }

@@ -101,6 +101,13 @@ export interface PositionDecoder {
    *   baseline this decoder does not hold (never received, or evicted).
    */
   decode(bytes: Uint8Array): DecodedSnapshot;
+  /**
+   * Decodes a snapshot that arrived after a newer one (a sequenced channel's
+   * stale message). It is kept as a baseline only when the encoder may still
+   * pick it, and it never pushes out one that it may pick; the stream's
+   * position (what {@link decode} moves) is unchanged. Throws like `decode`.
+   */
+  decodeStale(bytes: Uint8Array): DecodedSnapshot;
   /** Forgets every stored snapshot. */
   reset(): void;
 }
