@@ -6,9 +6,9 @@
  * @packageDocumentation
  */
 
+export type { LinkConditioner, LinkConditions } from './conditioner/link-conditioner.js';
 export type { DirectRetry } from './direct/direct-controller.js';
 export type { DirectTiming } from './direct/direct-link.js';
-export type { LinkConditioner, LinkConditions } from './direct/link-conditioner.js';
 export type { RtcPeerConnectionConstructor } from './direct/webrtc.js';
 export * from './interpolation/index.js';
 export type { ReconnectOptions } from './lobby-client/backoff.js';

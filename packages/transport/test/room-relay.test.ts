@@ -103,11 +103,13 @@ describe('rooms over the relay', () => {
   it('tells the game about undecodable messages, leaves and host changes', async () => {
     const [alice, bob] = await players(2);
     // A 1-byte payload on the 4-byte counter channel, sent below the typed API.
-    const link = (
-      alice as unknown as { links: Map<string, { session: { send(c: number, p: Uint8Array): void } }> }
-    ).links;
+    const remotes = (
+      alice as unknown as {
+        remotes: { get(id: string): { link: { session: { send(c: number, p: Uint8Array): void } } } };
+      }
+    ).remotes;
     const refused = next(bob!, 'message:error');
-    link.get(bob!.me.id)!.session.send(1, Uint8Array.of(9));
+    remotes.get(bob!.me.id).link.session.send(1, Uint8Array.of(9));
     const [failure] = await refused;
     expect(failure.channel).toBe('pos');
     expect(failure.error.name).toBe('MalformedInputError');

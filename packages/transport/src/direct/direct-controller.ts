@@ -1,6 +1,6 @@
 import type { IceServer, Signal } from '@handoff/protocol/lobby';
+import type { PathConditioner } from '../conditioner/path-conditioner.js';
 import { DirectLink, type DirectTiming } from './direct-link.js';
-import type { LinkConditions } from './link-conditioner.js';
 import type { RtcPeerConnectionConstructor } from './webrtc.js';
 
 /** Retry timing of direct attempts. */
@@ -28,8 +28,8 @@ export interface DirectControllerOptions {
   onDown(reason: string, wasUp: boolean): void;
   onDatagram(datagram: Uint8Array): void;
   onHeartbeatRtt?(rttMs: number): void;
-  /** Link conditioner of the direct path. */
-  conditions?: () => LinkConditions | undefined;
+  /** The room's link conditioner of the direct path. */
+  conditioner?: PathConditioner;
 }
 
 /**
@@ -120,7 +120,7 @@ export class DirectController {
         this.scheduleRetry();
       },
       onDatagram: (datagram) => this.options.onDatagram(datagram),
-      ...(this.options.conditions === undefined ? {} : { conditions: this.options.conditions }),
+      ...(this.options.conditioner === undefined ? {} : { conditioner: this.options.conditioner }),
       ...(this.options.onHeartbeatRtt === undefined ? {} : { onHeartbeatRtt: this.options.onHeartbeatRtt }),
     });
     this.link = link;

@@ -1,6 +1,6 @@
 import type { IceServer, Signal } from '@handoff/protocol/lobby';
+import type { ConditionedSender, PathConditioner } from '../conditioner/path-conditioner.js';
 import { DirectFrame, directFrame, heartbeatSequence, isSessionDatagram } from './direct-frames.js';
-import { conditioned, type LinkConditions } from './link-conditioner.js';
 import { pairProof, proofsEqual } from './pair-proof.js';
 import type { RtcPeerConnectionConstructor } from './webrtc.js';
 
@@ -33,8 +33,8 @@ export interface DirectLinkOptions extends DirectTiming {
   onDatagram(datagram: Uint8Array): void;
   /** A heartbeat round trip on the direct path, ms. */
   onHeartbeatRtt?(rttMs: number): void;
-  /** Simulated conditions on everything this link sends (link conditioner). */
-  conditions?: () => LinkConditions | undefined;
+  /** The room's link conditioner of the direct path: applied to everything this link sends. */
+  conditioner?: PathConditioner;
 }
 
 /**
@@ -63,21 +63,21 @@ export class DirectLink {
   private readonly heartbeatSentAt = new Map<number, number>();
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly transmit: (bytes: Uint8Array) => boolean;
+  private readonly conditioned: ConditionedSender | undefined;
 
   constructor(private readonly options: DirectLinkOptions) {
-    this.transmit = conditioned(
-      (bytes) => {
-        const channel = this.channel;
-        if (channel === undefined || channel.readyState !== 'open') return false;
-        try {
-          channel.send(bytes as Uint8Array<ArrayBuffer>);
-          return true;
-        } catch {
-          return false; // A dying channel: the heartbeat check notices.
-        }
-      },
-      options.conditions ?? (() => undefined),
-    );
+    const send = (bytes: Uint8Array): boolean => {
+      const channel = this.channel;
+      if (channel === undefined || channel.readyState !== 'open') return false;
+      try {
+        channel.send(bytes as Uint8Array<ArrayBuffer>);
+        return true;
+      } catch {
+        return false; // A dying channel: the heartbeat check notices.
+      }
+    };
+    this.conditioned = options.conditioner?.sender(send);
+    this.transmit = this.conditioned === undefined ? send : (bytes) => this.conditioned!.send(bytes);
     this.answerApplied = !options.offerer;
     this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
     this.pc.onicecandidate = (event) => this.localCandidate(event.candidate);
@@ -137,6 +137,7 @@ export class DirectLink {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.conditioned?.close(); // datagrams still in simulated flight die with the link
     try {
       this.channel?.close();
       this.pc.close();

@@ -1,90 +1,28 @@
-import { type HandoffError, Session, type SessionOptions } from '@handoff/protocol';
+import type { HandoffError } from '@handoff/protocol';
 import type { LeaveReason, Member, Metadata, RoomJoinedMessage, Signal } from '@handoff/protocol/lobby';
 import { EventEmitter } from 'eventemitter3';
 import { loadDefaultRtcPeerConnection } from '#webrtc';
-import { DirectController, type DirectRetry } from '../direct/direct-controller.js';
-import type { DirectTiming } from '../direct/direct-link.js';
-import type { LinkConditioner } from '../direct/link-conditioner.js';
-import type { RtcPeerConnectionConstructor } from '../direct/webrtc.js';
+import type { LinkConditioner } from '../conditioner/link-conditioner.js';
+import { PathConditioner } from '../conditioner/path-conditioner.js';
+import { DirectController } from '../direct/direct-controller.js';
 import { UnknownPeerError } from '../lobby-client/errors.js';
 import type { LobbyClient } from '../lobby-client/lobby-client.js';
-import { PeerChannelCodecs } from './channel-codecs.js';
 import { type ChannelSpecs, sessionChannels } from './channels.js';
 import { FlushScheduler } from './flush-scheduler.js';
-import { type PathKind, type Peer, peerFromMember } from './peer.js';
-import { type DatagramPath, PeerLink, type PeerStats } from './peer-link.js';
+import type { Peer } from './peer.js';
+import type { DatagramPath, PeerStats } from './peer-link.js';
+import { RemotePeer, type RemotePeerContext } from './remote-peer.js';
+import { RemotePeers } from './remote-peers.js';
+import { DIRECT_RETRY_DEFAULTS, DIRECT_TIMING_DEFAULTS, type RoomBehaviour } from './room-behaviour.js';
+import type { RoomEvents, RoomMessage } from './room-events.js';
 import { aggregateStats, type RoomStats } from './room-stats.js';
 
-/**
- * A message delivered to the game, typed by channel. On position channels
- * `sequence` is the sender's 16-bit snapshot number (one per snapshot it
- * sent this player, wrapping after 65535): with a fixed send rate it places
- * snapshots on the sender's timeline (`SnapshotInterpolator.push`'s
- * `sentAtMs`) better than arrival times can.
- */
-export type RoomMessage<M> = {
-  [K in keyof M]: { from: Peer; channel: K; message: M[K]; sequence?: number };
-}[keyof M];
+export { DIRECT_RETRY_DEFAULTS, DIRECT_TIMING_DEFAULTS, type RoomBehaviour } from './room-behaviour.js';
+export type { RoomEvents, RoomMessage } from './room-events.js';
 
-/** Events of a {@link Room} (eventemitter3). */
-export interface RoomEvents<M> {
-  /** A player joined the room. */
-  'peer:join': (peer: Peer) => void;
-  /** A player left the room for good. */
-  'peer:leave': (peer: Peer, reason: LeaveReason) => void;
-  /** A player's lobby connection dropped; it may come back (its direct link, if any, keeps working). */
-  'peer:reconnecting': (peer: Peer) => void;
-  /** A reconnecting player is back. */
-  'peer:back': (peer: Peer) => void;
-  /** The host changed. */
-  'host:change': (hostId: string) => void;
-  /** The room's metadata changed. */
-  'metadata:change': (metadata: Metadata) => void;
-  /** A message arrived. */
-  message: (event: RoomMessage<M>) => void;
-  /** A message arrived but its codec refused it (the sender's bug, or a hostile peer). */
-  'message:error': (event: { from: Peer; channel: string; error: HandoffError }) => void;
-  /** A peer's traffic moved to another path. */
-  'path:change': (event: { peer: Peer; from: PathKind; to: PathKind; reason: string }) => void;
-  /** This player is no longer in the room (it left, was removed, or its session could not be resumed). */
-  'room:left': (reason: LeaveReason | 'session-lost') => void;
-}
-
-/** Room behaviour options. */
-export interface RoomBehaviour {
-  /** Tick of acknowledgements and retransmission, ms. Default 10. */
-  tickMs?: number;
-  /** Session options other than the channels (window sizes, datagram size...). */
-  session?: Omit<SessionOptions, 'channels'>;
-  /**
-   * `auto` (default): try a direct WebRTC link to every peer and move traffic
-   * onto it once validated. `never` (privacy mode): relay only; no ICE
-   * candidate ever leaves this client, so no player learns its IP address.
-   */
-  direct?: 'auto' | 'never';
-  /** Heartbeat and timeouts of direct links. */
-  directTiming?: Partial<DirectTiming>;
-  /** Backoff between direct attempts. */
-  directRetry?: Partial<DirectRetry>;
-  /** A W3C `RTCPeerConnection` implementation to use instead of the platform's. */
-  RTCPeerConnection?: RtcPeerConnectionConstructor;
-  /** Simulated latency, jitter and loss on outgoing traffic, per path (also settable later: `room.conditioner`). */
-  conditioner?: LinkConditioner;
-}
-
-/**
- * Default direct-link timing: a heartbeat every 450 ms; a link silent for
- * 1.4 s (three missed heartbeats) is dead, so traffic is back on the relay
- * within 1.5 s (the check runs every 100 ms).
- */
-export const DIRECT_TIMING_DEFAULTS: DirectTiming = {
-  heartbeatIntervalMs: 450,
-  deadAfterMs: 1400,
-  attemptTimeoutMs: 10_000,
-};
-
-/** Default backoff between direct attempts. */
-export const DIRECT_RETRY_DEFAULTS: DirectRetry = { initialDelayMs: 1000, maxDelayMs: 30_000 };
+/** An event to tell the game once the room's state is consistent again. */
+type Announce = () => void;
+const SILENT: Announce = () => {};
 
 /**
  * A room the player is in: its peers, and typed channels to them. Every
@@ -99,25 +37,17 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private hostId: string;
   private roomMetadata: Metadata;
   private myIndex: number;
-  private readonly members = new Map<string, Peer>();
-  private readonly links = new Map<string, PeerLink>();
-  private readonly byIndex = new Map<number, PeerLink>();
-  /** Where each peer's relay frames go; -1 while a restored room waits for the peer. */
-  private readonly routes = new Map<string, { peerIndex: number }>();
-  private readonly pairNonces = new Map<string, string>();
-  /** Peers a restored room still waits for: removed when the grace period ends. */
-  private readonly awaited = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly directs = new Map<string, DirectController>();
-  private readonly codecs = new Map<string, PeerChannelCodecs<M>>();
-  private readonly names: (keyof M & string)[];
+  private readonly remotes = new RemotePeers<M>();
+  private readonly context: RemotePeerContext<M>;
   private readonly channelIndex = new Map<string, number>();
-  private readonly definitions: ReturnType<typeof sessionChannels<M>>['definitions'];
+  private readonly directConditioner = new PathConditioner(() => this.conditioner, 'direct');
   private readonly scheduler: FlushScheduler;
   private readonly unsubscribe: (() => void)[] = [];
   private active = true;
   /**
    * Simulated network conditions on this player's outgoing traffic, per path
-   * (latency, jitter, loss). Change it at any time; `undefined` turns it off.
+   * (latency, jitter, loss, rate cap; `seed` for replayable randomness).
+   * Change it at any time; `undefined` turns it off.
    */
   conditioner: LinkConditioner | undefined;
 
@@ -125,7 +55,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   constructor(
     private readonly lobby: LobbyClient<M>,
     joined: RoomJoinedMessage,
-    private readonly channels: ChannelSpecs<M>,
+    channels: ChannelSpecs<M>,
     private readonly behaviour: RoomBehaviour = {},
   ) {
     super();
@@ -136,11 +66,20 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     this.hostId = joined.room.hostId;
     this.roomMetadata = joined.room.metadata;
     this.myIndex = joined.you.peerIndex;
-    ({ names: this.names, definitions: this.definitions } = sessionChannels(channels));
-    for (const [index, name] of this.names.entries()) this.channelIndex.set(name, index);
+    const { names, definitions } = sessionChannels(channels);
+    for (const [index, name] of names.entries()) this.channelIndex.set(name, index);
     this.conditioner = behaviour.conditioner;
-    this.scheduler = new FlushScheduler(() => this.links.values(), behaviour.tickMs ?? 10);
-    for (const member of joined.members) this.addMember(member);
+    this.context = {
+      channels,
+      names,
+      definitions,
+      session: behaviour.session,
+      relayConditioner: new PathConditioner(() => this.conditioner, 'relay'),
+      sendRelay: (peerIndex, datagram) => this.lobby.sendRelay(peerIndex, datagram),
+      deliver: (from, channelIndex, payload) => this.deliver(from, channelIndex, payload),
+    };
+    this.scheduler = new FlushScheduler(() => this.remotes.values(), behaviour.tickMs ?? 10);
+    for (const member of joined.members) this.join(member);
     this.listen();
   }
 
@@ -157,9 +96,9 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     };
   }
 
-  /** The other players, by id. */
+  /** The other players, by id (a live view). */
   get peers(): ReadonlyMap<string, Peer> {
-    return this.members;
+    return this.remotes.view;
   }
 
   /** Room metadata (set by the host). */
@@ -173,22 +112,20 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
    * `SendQueueFullError` — back-pressure on a reliable channel).
    */
   send<K extends keyof M & string>(peerId: string, channel: K, message: M[K]): void {
-    const link = this.links.get(peerId);
-    const codecs = this.codecs.get(peerId);
-    if (link === undefined || codecs === undefined)
-      throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
+    const remote = this.remotes.get(peerId);
+    if (remote === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
     const index = this.channelIndex.get(channel)!;
-    const { bytes, token } = codecs.encode(index, message);
-    link.session.send(index, bytes, token);
-    this.scheduler.schedule(link);
+    const { bytes, token } = remote.codecs.encode(index, message);
+    remote.link.session.send(index, bytes, token);
+    this.scheduler.schedule(remote);
   }
 
   /** Sends a message to every peer (encoded once, or once per peer for position channels: baselines differ). */
   broadcast<K extends keyof M & string>(channel: K, message: M[K]): void {
     const index = this.channelIndex.get(channel)!;
     let shared: Uint8Array | undefined;
-    for (const [peerId, link] of this.links) {
-      const codecs = this.codecs.get(peerId)!;
+    for (const remote of this.remotes.values()) {
+      const { codecs, link } = remote;
       if (codecs.perPeer(index)) {
         const { bytes, token } = codecs.encode(index, message);
         link.session.send(index, bytes, token);
@@ -196,20 +133,20 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
         shared ??= codecs.encode(index, message).bytes;
         link.session.send(index, shared);
       }
-      this.scheduler.schedule(link);
+      this.scheduler.schedule(remote);
     }
   }
 
   /** Statistics of the link to one peer. */
   stats(peerId: string): PeerStats {
-    const link = this.links.get(peerId);
-    if (link === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
-    return link.stats();
+    const remote = this.remotes.get(peerId);
+    if (remote === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
+    return remote.link.stats();
   }
 
   /** Statistics of the whole room. */
   roomStats(): RoomStats {
-    return aggregateStats([...this.links.values()].map((link) => link.stats()));
+    return aggregateStats([...this.remotes.values()].map((remote) => remote.link.stats()));
   }
 
   /** Leaves the room. */
@@ -219,30 +156,12 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     this.dispose('left');
   }
 
-  private addMember(member: Member): void {
-    const peer = peerFromMember(member);
-    this.members.set(peer.id, peer);
-    const codecs = new PeerChannelCodecs(this.channels, this.names);
-    this.codecs.set(peer.id, codecs);
-    const session = new Session(
-      { ...this.behaviour.session, channels: this.definitions },
-      {
-        message: (channel, payload) => this.deliver(peer.id, channel, payload),
-        delivered: (channel, token) => codecs.delivered(channel, token),
-        stale: (channel, payload) => codecs.recordStale(channel, payload),
-      },
-    );
-    const route = { peerIndex: peer.peerIndex };
-    this.routes.set(peer.id, route);
-    const relay: DatagramPath = {
-      kind: 'relay',
-      send: (datagram) => route.peerIndex >= 0 && this.lobby.sendRelay(route.peerIndex, datagram),
-    };
-    const link = new PeerLink(peer.id, session, relay);
-    this.links.set(peer.id, link);
-    this.byIndex.set(peer.peerIndex, link);
-    this.pairNonces.set(peer.id, member.pairNonce);
-    if (this.behaviour.direct !== 'never' && member.pairNonce !== '') this.startDirect(peer, link, relay);
+  /** A new peer: its whole record at once, then (unless privacy mode) a direct attempt. */
+  private join(member: Member): Announce {
+    const remote = new RemotePeer(member, this.context);
+    this.remotes.add(remote);
+    if (this.behaviour.direct !== 'never' && member.pairNonce !== '') this.startDirect(remote);
+    return () => this.emit('peer:join', remote.peer);
   }
 
   /**
@@ -250,59 +169,27 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
    * resume, or when it comes back to a room restored after a lobby restart.
    * Its session — and a live direct link — carry on untouched.
    */
-  private readdress(member: Member): void {
-    const link = this.links.get(member.id);
-    const route = this.routes.get(member.id);
-    const before = this.members.get(member.id);
-    if (link === undefined || route === undefined || before === undefined) return;
-    clearTimeout(this.awaited.get(member.id));
-    this.awaited.delete(member.id);
-    if (this.byIndex.get(route.peerIndex) === link) this.byIndex.delete(route.peerIndex);
-    route.peerIndex = member.peerIndex;
-    this.byIndex.set(member.peerIndex, link);
-    if (member.pairNonce !== '') this.pairNonces.set(member.id, member.pairNonce);
-    const peer = this.update(member.id, {
-      peerIndex: member.peerIndex,
-      isHost: member.isHost,
-      reconnecting: false,
-    });
-    if (before.reconnecting && peer !== undefined) this.emit('peer:back', peer);
+  private readdress(remote: RemotePeer<M>, member: Member): Announce {
+    const wasReconnecting = remote.peer.reconnecting;
+    this.remotes.readdress(remote, member.peerIndex);
+    if (member.pairNonce !== '') remote.pairNonce = member.pairNonce;
+    const peer = remote.update({ peerIndex: member.peerIndex, isHost: member.isHost, reconnecting: false });
+    return wasReconnecting ? () => this.emit('peer:back', peer) : SILENT;
   }
 
   /** A restored room lacks this peer for now: no relay frames to it until it is back; gone after the grace period. */
-  private awaitReturn(peerId: string): void {
-    const route = this.routes.get(peerId);
-    const before = this.members.get(peerId);
-    if (route === undefined || before === undefined) return;
-    route.peerIndex = -1;
-    const peer = this.update(peerId, { reconnecting: true });
-    if (!before.reconnecting && peer !== undefined) this.emit('peer:reconnecting', peer);
-    clearTimeout(this.awaited.get(peerId));
-    const timer = setTimeout(
-      () => this.removeMember(peerId, 'disconnected'),
-      this.lobby.limits.resumeGraceMs,
+  private awaitReturn(remote: RemotePeer<M>): Announce {
+    const wasReconnecting = remote.peer.reconnecting;
+    this.remotes.awaitReturn(remote, this.lobby.limits.resumeGraceMs, () =>
+      this.removeMember(remote.id, 'disconnected')(),
     );
-    (timer as { unref?: () => void }).unref?.();
-    this.awaited.set(peerId, timer);
+    const peer = remote.update({ reconnecting: true });
+    return wasReconnecting ? SILENT : () => this.emit('peer:reconnecting', peer);
   }
 
-  private removeMember(peerId: string, reason: LeaveReason): void {
-    const peer = this.members.get(peerId);
-    const link = this.links.get(peerId);
-    if (peer === undefined || link === undefined) return;
-    clearTimeout(this.awaited.get(peerId));
-    this.awaited.delete(peerId);
-    this.members.delete(peerId);
-    this.links.delete(peerId);
-    const route = this.routes.get(peerId);
-    if (route !== undefined && this.byIndex.get(route.peerIndex) === link)
-      this.byIndex.delete(route.peerIndex);
-    this.routes.delete(peerId);
-    this.pairNonces.delete(peerId);
-    this.directs.get(peerId)?.close();
-    this.directs.delete(peerId);
-    this.codecs.delete(peerId);
-    this.emit('peer:leave', peer, reason);
+  private removeMember(peerId: string, reason: LeaveReason): Announce {
+    const remote = this.remotes.remove(peerId);
+    return remote === undefined ? SILENT : () => this.emit('peer:leave', remote.peer, reason);
   }
 
   /**
@@ -315,31 +202,34 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     if (joined.room.id !== this.id) return;
     this.myIndex = joined.you.peerIndex;
     const present = new Set<string>();
+    const announcements: Announce[] = [];
     for (const member of joined.members) {
       present.add(member.id);
-      if (this.links.has(member.id)) this.readdress(member);
-      else {
-        this.addMember(member);
-        this.emit('peer:join', this.members.get(member.id)!);
-      }
+      const known = this.remotes.get(member.id);
+      announcements.push(known === undefined ? this.join(member) : this.readdress(known, member));
     }
-    for (const peerId of [...this.members.keys()]) {
-      if (present.has(peerId)) continue;
-      if (joined.restored === true) this.awaitReturn(peerId);
-      else this.removeMember(peerId, 'disconnected');
+    for (const remote of [...this.remotes.values()]) {
+      if (present.has(remote.id)) continue;
+      announcements.push(
+        joined.restored === true ? this.awaitReturn(remote) : this.removeMember(remote.id, 'disconnected'),
+      );
     }
+    // Every peer is in its new state before the game hears of any: a
+    // listener that throws cannot leave the room half reconciled.
+    for (const announce of announcements) announce();
     if (joined.room.hostId !== this.hostId) this.changeHost(joined.room.hostId);
   }
 
   private changeHost(hostId: string): void {
     const previous = this.hostId;
     this.hostId = hostId;
-    this.update(previous, { isHost: false });
-    this.update(hostId, { isHost: true });
+    this.remotes.get(previous)?.update({ isHost: false });
+    this.remotes.get(hostId)?.update({ isHost: true });
     this.emit('host:change', hostId);
   }
 
-  private startDirect(peer: Peer, link: PeerLink, relay: DatagramPath): void {
+  private startDirect(remote: RemotePeer<M>): void {
+    const { link, relay } = remote;
     const injected = this.behaviour.RTCPeerConnection;
     const controller: DirectController = new DirectController({
       timing: { ...DIRECT_TIMING_DEFAULTS, ...this.behaviour.directTiming },
@@ -347,56 +237,50 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       loadRtcPeerConnection: injected === undefined ? loadDefaultRtcPeerConnection : async () => injected,
       iceServers: () => this.lobby.iceServers,
       localId: this.lobby.playerId,
-      remoteId: peer.id,
-      pairNonce: () => this.pairNonces.get(peer.id) ?? '',
-      signal: (signal) => this.lobby.signal(peer.id, signal),
-      onUp: () => this.movePath(peer.id, link, direct, 'direct link validated'),
-      onDown: (reason) => this.movePath(peer.id, link, relay, reason),
+      remoteId: remote.id,
+      pairNonce: () => remote.pairNonce,
+      signal: (signal) => this.lobby.signal(remote.id, signal),
+      onUp: () => this.movePath(remote, direct, 'direct link validated'),
+      onDown: (reason) => this.movePath(remote, relay, reason),
       onDatagram: (datagram) => link.receive(datagram, 'direct', performance.now()),
       onHeartbeatRtt: (rtt) => {
         link.directHeartbeatRtt = rtt;
       },
-      conditions: () => this.conditioner?.direct,
+      conditioner: this.directConditioner,
     });
     const direct: DatagramPath = { kind: 'direct', send: (datagram) => controller.send(datagram) };
-    this.directs.set(peer.id, controller);
+    remote.direct = controller;
     controller.start();
   }
 
-  private movePath(peerId: string, link: PeerLink, path: DatagramPath, reason: string): void {
-    const from = link.pathKind;
-    if (!link.switchTo(path, performance.now(), reason)) return;
-    const peer = this.update(peerId, { path: path.kind });
-    if (peer !== undefined) this.emit('path:change', { peer, from, to: path.kind, reason });
+  private movePath(remote: RemotePeer<M>, path: DatagramPath, reason: string): void {
+    if (remote.isClosed) return;
+    const from = remote.link.pathKind;
+    if (!remote.link.switchTo(path, performance.now(), reason)) return;
+    const peer = remote.update({ path: path.kind });
+    this.emit('path:change', { peer, from, to: path.kind, reason });
   }
 
-  private deliver(peerId: string, channelIndex: number, payload: Uint8Array): void {
-    const from = this.members.get(peerId);
-    const codecs = this.codecs.get(peerId);
-    const channel = this.names[channelIndex];
-    if (from === undefined || codecs === undefined || channel === undefined) return;
+  /** Hands a message to the game; false when its codec refused it (the session then leaves its packet unacknowledged). */
+  private deliver(remote: RemotePeer<M>, channelIndex: number, payload: Uint8Array): boolean {
+    const channel = this.context.names[channelIndex];
+    if (remote.isClosed || channel === undefined) return true;
+    const from = remote.peer;
     let message: M[keyof M & string];
     try {
-      message = codecs.decode(channelIndex, payload) as M[keyof M & string];
+      message = remote.codecs.decode(channelIndex, payload) as M[keyof M & string];
     } catch (error) {
       this.emit('message:error', { from, channel, error: error as HandoffError });
-      return;
+      return false;
     }
-    const sequence = codecs.lastSequence;
+    const sequence = remote.codecs.lastSequence;
     this.emit(
       'message',
       (sequence === undefined
         ? { from, channel, message }
         : { from, channel, message, sequence }) as RoomMessage<M>,
     );
-  }
-
-  private update(peerId: string, change: Partial<Peer>): Peer | undefined {
-    const peer = this.members.get(peerId);
-    if (peer === undefined) return undefined;
-    const next = { ...peer, ...change };
-    this.members.set(peerId, next);
-    return next;
+    return true;
   }
 
   private listen(): void {
@@ -408,27 +292,23 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       this.unsubscribe.push(() => this.lobby.off(event, handler as never));
     };
     on('relay', (fromIndex: number, payload: Uint8Array) => {
-      this.byIndex.get(fromIndex)?.receive(payload, 'relay', performance.now());
+      this.remotes.fromRelay(fromIndex)?.link.receive(payload, 'relay', performance.now());
     });
     on('room:joined', (message: RoomJoinedMessage) => this.reconcile(message));
     on('presence:join', (message: { member: Member }) => {
       // A known id: a peer coming back to a room restored after a lobby restart.
-      if (this.links.has(message.member.id)) {
-        this.readdress(message.member);
-        return;
-      }
-      this.addMember(message.member);
-      this.emit('peer:join', this.members.get(message.member.id)!);
+      const known = this.remotes.get(message.member.id);
+      (known === undefined ? this.join(message.member) : this.readdress(known, message.member))();
     });
     on('presence:leave', (message: { playerId: string; reason: LeaveReason }) =>
-      this.removeMember(message.playerId, message.reason),
+      this.removeMember(message.playerId, message.reason)(),
     );
     on('presence:reconnecting', (message: { playerId: string }) => {
-      const peer = this.update(message.playerId, { reconnecting: true });
+      const peer = this.remotes.get(message.playerId)?.update({ reconnecting: true });
       if (peer !== undefined) this.emit('peer:reconnecting', peer);
     });
     on('presence:back', (message: { playerId: string }) => {
-      const peer = this.update(message.playerId, { reconnecting: false });
+      const peer = this.remotes.get(message.playerId)?.update({ reconnecting: false });
       if (peer !== undefined) this.emit('peer:back', peer);
     });
     on('host:change', (message: { hostId: string }) => this.changeHost(message.hostId));
@@ -437,7 +317,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       this.emit('metadata:change', message.metadata);
     });
     on('signal', (message: { from: string; signal: Signal }) =>
-      this.directs.get(message.from)?.handleSignal(message.signal),
+      this.remotes.get(message.from)?.direct?.handleSignal(message.signal),
     );
     on('room:left', (message: { reason: LeaveReason }) => this.dispose(message.reason));
     on('connection:restored', (event: { resumed: boolean; inRoom: boolean }) => {
@@ -450,10 +330,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     if (!this.active) return;
     this.active = false;
     this.scheduler.stop();
-    for (const timer of this.awaited.values()) clearTimeout(timer);
-    this.awaited.clear();
-    for (const direct of this.directs.values()) direct.close();
-    this.directs.clear();
+    this.remotes.closeAll();
     for (const off of this.unsubscribe.splice(0)) off();
     this.emit('room:left', reason);
   }
