@@ -33,16 +33,19 @@ function suiteFiles(): string[] {
   return files.filter((file) => filter === undefined || file.includes(filter)).sort();
 }
 
-/** Installed version of a package, or `?`. */
+/** Installed version of a package (workspace, or bench-only in bench/deps), or `?`. */
 function versionOf(name: string): string {
-  try {
-    const manifest = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
-      version?: string;
-    };
-    return manifest.version ?? '?';
-  } catch {
-    return '?';
+  for (const modules of [join(root, 'node_modules'), join(root, 'bench', 'deps', 'node_modules')]) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')) as {
+        version?: string;
+      };
+      return manifest.version ?? '?';
+    } catch {
+      // Not installed here.
+    }
   }
+  return '?';
 }
 
 const COMPARED = [
