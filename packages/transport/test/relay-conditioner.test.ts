@@ -3,7 +3,7 @@ import type { DefaultChannels, Room } from '../src/index.js';
 import { waitFor } from './support/helpers.js';
 import { LobbyFixture } from './support/lobby-fixture.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Chat from `from` to `to` every 10 ms while `during` runs: RTT samples and loss figures need traffic. */
 async function chatter(from: Room<DefaultChannels>, to: Room<DefaultChannels>, during: Promise<void>) {

@@ -18,10 +18,7 @@ export class FlushScheduler {
     private readonly all: () => Iterable<Flushable>,
     tickMs: number,
   ) {
-    this.timer = setInterval(() => {
-      const now = performance.now();
-      for (const link of this.all()) link.flush(now);
-    }, tickMs);
+    this.timer = setInterval(() => flushEach(this.all(), performance.now()), tickMs);
     (this.timer as { unref?: () => void }).unref?.();
   }
 
@@ -37,8 +34,11 @@ export class FlushScheduler {
       const links = this.dirty;
       this.dirty = this.spare;
       this.spare = links;
-      for (const each of links) each.flush(now);
-      links.clear();
+      try {
+        flushEach(links, now);
+      } finally {
+        links.clear();
+      }
     });
   }
 
@@ -46,4 +46,20 @@ export class FlushScheduler {
     clearInterval(this.timer);
     this.dirty.clear();
   }
+}
+
+/**
+ * Flushes every link even if one throws (one peer's failure must not starve
+ * the others), then rethrows the first error: a bug is reported, not hidden.
+ */
+function flushEach(links: Iterable<Flushable>, now: number): void {
+  let failure: { error: unknown } | undefined;
+  for (const link of links) {
+    try {
+      link.flush(now);
+    } catch (error) {
+      failure ??= { error };
+    }
+  }
+  if (failure !== undefined) throw failure.error;
 }

@@ -31,6 +31,15 @@ export interface RoomEvents<M> {
   message: (event: RoomMessage<M>) => void;
   /** A message arrived but its codec refused it (the sender's bug, or a hostile peer). */
   'message:error': (event: { from: Peer; channel: string; error: HandoffError }) => void;
+  /**
+   * `room.broadcast` could not queue the message for one peer, and went on
+   * to the others: most often `SendQueueFullError` (that peer has not
+   * acknowledged enough reliable data: it is frozen, or its network is far
+   * slower than the others'). The message is not queued for it; send it
+   * again later with `room.send` if it matters. Fired after the broadcast
+   * reached every other peer.
+   */
+  'broadcast:skipped': (event: { peer: Peer; channel: string; error: HandoffError }) => void;
   /** A peer's traffic moved to another path. */
   'path:change': (event: { peer: Peer; from: PathKind; to: PathKind; reason: string }) => void;
   /** This player is no longer in the room (it left, was removed, or its session could not be resumed). */

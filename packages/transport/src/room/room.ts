@@ -1,4 +1,4 @@
-import type { HandoffError } from '@handoff/protocol';
+import { HandoffError, SendQueueFullError } from '@handoff/protocol';
 import type { LeaveReason, Member, Metadata, RoomJoinedMessage, Signal } from '@handoff/protocol/lobby';
 import { EventEmitter } from 'eventemitter3';
 import { loadDefaultRtcPeerConnection } from '#webrtc';
@@ -120,21 +120,43 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     this.scheduler.schedule(remote);
   }
 
-  /** Sends a message to every peer (encoded once, or once per peer for position channels: baselines differ). */
+  /**
+   * Sends a message to every peer (encoded once, or once per peer for
+   * position channels: baselines differ). One peer that cannot take it —
+   * `SendQueueFullError` when it has stopped acknowledging — is skipped and
+   * reported with `broadcast:skipped`; every other peer still gets it.
+   * Throws only when the message itself is refused (its codec, its size),
+   * before any peer got it.
+   */
   broadcast<K extends keyof M & string>(channel: K, message: M[K]): void {
     const index = this.channelIndex.get(channel)!;
     let shared: Uint8Array | undefined;
+    let accepted = 0;
+    const skipped: { remote: RemotePeer<M>; error: HandoffError }[] = [];
+    let bug: unknown;
     for (const remote of this.remotes.values()) {
       const { codecs, link } = remote;
-      if (codecs.perPeer(index)) {
-        const { bytes, token } = codecs.encode(index, message);
-        link.session.send(index, bytes, token);
-      } else {
-        shared ??= codecs.encode(index, message).bytes;
-        link.session.send(index, shared);
+      try {
+        if (codecs.perPeer(index)) {
+          const { bytes, token } = codecs.encode(index, message);
+          link.session.send(index, bytes, token);
+        } else {
+          shared ??= codecs.encode(index, message).bytes;
+          link.session.send(index, shared);
+        }
+      } catch (error) {
+        // Refused before anyone took it and not back-pressure: the message is at fault, as with `send`.
+        if (accepted === 0 && !(error instanceof SendQueueFullError)) throw error;
+        if (error instanceof HandoffError) skipped.push({ remote, error });
+        else bug ??= error; // not ours to swallow: thrown once every other peer has the message
+        continue;
       }
+      accepted++;
       this.scheduler.schedule(remote);
     }
+    for (const { remote, error } of skipped)
+      this.emit('broadcast:skipped', { peer: remote.peer, channel, error });
+    if (bug !== undefined) throw bug;
   }
 
   /** Statistics of the link to one peer. */
