@@ -6,31 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage } from '../../examples/arena/scripts/build-page.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../examples/arena/scripts/chromium.js';
 import { type DemoServer, startDemoServer } from '../../examples/arena/scripts/demo-server.js';
 import { type Bot, startBot } from '../../examples/arena/src/bots/bot.js';
 import type { DebugPeer } from '../../examples/arena/src/browser/debug-handle.js';
 
-/** Debian's chromium (no browser download is possible here). */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
-
-/**
- * Chromium flags. `WebRtcHideLocalIpsWithMdns` off: Chromium otherwise
- * replaces host candidates with random `*.local` mDNS names, which nothing
- * resolves on a machine without an mDNS responder (CI containers) — only
- * the candidates from the lobby's STUN would remain. (Here it also passes
- * without the flag, through those; the flag keeps host pairs available.) Background throttling off: two
- * pages of one headless browser both run at full frame rate.
- */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
-];
 
 const skipReason = existsSync(CHROMIUM)
   ? undefined
@@ -69,7 +50,7 @@ describe.skipIf(skipReason !== undefined)('arena in Chromium: two pages and a bo
       logLevel: 'silent',
     });
     bot = await startBot({ lobbyUrl: server.lobbyUrl, name: 'Bot Ada' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   }, 30_000);
 
   afterAll(async () => {
@@ -79,7 +60,7 @@ describe.skipIf(skipReason !== undefined)('arena in Chromium: two pages and a bo
     if (dist !== undefined) await rm(dist, { recursive: true, force: true });
   });
 
-  it('moves, chats and goes DIRECT between the browsers within 5 s', async () => {
+  it('moves, chats, goes DIRECT between the browsers within 5 s, falls back and back, RTT stepping down', async () => {
     const consoleErrors: string[] = [];
     for (const name of ['Alice', 'Bob']) {
       const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
@@ -171,5 +152,22 @@ describe.skipIf(skipReason !== undefined)('arena in Chromium: two pages and a bo
     );
     expect(botPaths).toEqual(['direct', 'direct']);
     expect(consoleErrors).toEqual([]);
-  }, 30_000);
+
+    // "cut direct links" on Alice's page: Bob falls back to the relay (a few seconds of steady relay RTT
+    // in Alice's HUD), then goes direct again.
+    const bobPath = async () => (await peersOf(alice)).find((peer) => peer.name === 'Bob')?.path;
+    await alice.locator('#cut-direct').click();
+    await until(bobPath, (path) => path === 'relay', 5000);
+    await until(bobPath, (path) => path === 'direct', 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    // The simulated internet is on both paths of both browsers (relay +40 ± 10 ms, direct +12 ± 3 ms
+    // each way): the HUD's RTT steps down at the switch, from ≈ 90–100 ms on the relay to ≈ 25–35 direct.
+    const { relay, direct } = (await peersOf(alice)).find((peer) => peer.name === 'Bob')!.rttByPathMs;
+    console.log(
+      `arena e2e: Alice sees Bob at RTT ${relay?.toFixed(1)} ms on the relay, ${direct?.toFixed(1)} ms direct`,
+    );
+    expect(relay).toBeGreaterThanOrEqual(80); // 2 × 40 ms at least: the relay half of the conditioner is on
+    expect(direct).toBeLessThan(relay!);
+  }, 40_000);
 });

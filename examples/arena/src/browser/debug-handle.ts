@@ -10,6 +10,8 @@ export interface DebugPeer {
   path: PathKind;
   /** RTT as the HUD shows it, ms. */
   rttMs: number | undefined;
+  /** The median of the RTTs the HUD showed lately on each path, ms (relay before the switch, direct after). */
+  rttByPathMs: Partial<Record<PathKind, number>>;
   /** Time it took to go direct, ms. */
   timeToDirectMs: number | undefined;
   /** Where its ship is drawn (undefined before its first snapshot). */

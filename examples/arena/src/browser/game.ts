@@ -81,6 +81,7 @@ export function runGame(
           name: peer.name,
           path: peer.path,
           rttMs: figures?.rttMs,
+          rttByPathMs: hud.medianRtt(peer.id),
           timeToDirectMs: figures?.timeToDirectMs,
           x: drawn?.x,
           y: drawn?.y,

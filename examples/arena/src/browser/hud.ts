@@ -1,4 +1,4 @@
-import type { Peer, Room } from '@handoff/transport';
+import type { PathKind, Peer, Room } from '@handoff/transport';
 import type { ArenaMessages } from '../shared/channels.js';
 import { formatMs, type LinkFigures, linkFigures } from '../shared/link-figures.js';
 import { playerHue } from '../shared/world.js';
@@ -30,6 +30,8 @@ export class Hud {
   private readonly cards = new Map<string, Card>();
   /** The latest figures per peer (also read by the test handle). */
   readonly figures = new Map<string, LinkFigures>();
+  /** Recent RTT samples on each path, per peer (at most 64 each): the step at the switch, for the test handle. */
+  readonly rttSamples = new Map<string, Record<PathKind, number[]>>();
 
   constructor(
     private readonly container: HTMLElement,
@@ -40,6 +42,7 @@ export class Hud {
       this.cards.get(peer.id)?.root.remove();
       this.cards.delete(peer.id);
       this.figures.delete(peer.id);
+      this.rttSamples.delete(peer.id);
     });
   }
 
@@ -49,6 +52,7 @@ export class Hud {
       const card = this.card(peer);
       const figures = linkFigures(this.room.stats(peer.id));
       this.figures.set(peer.id, figures);
+      if (figures.rttMs !== undefined) this.sample(peer.id, figures.path, figures.rttMs);
       card.root.dataset.path = figures.path;
       card.path.textContent = figures.path.toUpperCase();
       card.path.className = `path ${figures.path}`;
@@ -62,6 +66,29 @@ export class Hud {
         interpolation === undefined ? '' : `buffer ${formatMs(interpolation.delayMs)}`;
       card.graph.add(now, figures.rttMs, figures.path);
     }
+  }
+
+  /** The median of the recent RTT samples on each path (a median: one busy frame does not move it). */
+  medianRtt(peerId: string): Partial<Record<PathKind, number>> {
+    const samples = this.rttSamples.get(peerId);
+    const median = (values: number[] | undefined): number | undefined => {
+      if (values === undefined || values.length === 0) return undefined;
+      const sorted = [...values].sort((a, b) => a - b);
+      return sorted[Math.floor(sorted.length / 2)];
+    };
+    const relay = median(samples?.relay);
+    const direct = median(samples?.direct);
+    return { ...(relay === undefined ? {} : { relay }), ...(direct === undefined ? {} : { direct }) };
+  }
+
+  private sample(peerId: string, path: PathKind, rttMs: number): void {
+    let samples = this.rttSamples.get(peerId);
+    if (samples === undefined) {
+      samples = { relay: [], direct: [] };
+      this.rttSamples.set(peerId, samples);
+    }
+    samples[path].push(rttMs);
+    if (samples[path].length > 64) samples[path].shift();
   }
 
   /** Redraws the graphs (every frame is fine: they are small). */
