@@ -4,8 +4,17 @@ import { ErrorCode, HandoffError } from '@handoff/protocol';
  * The W3C WebRTC API surface Handoff uses. Browsers provide it natively,
  * node-datachannel's polyfill provides it in Node, and games may inject any
  * other implementation (`ConnectOptions.RTCPeerConnection`).
+ *
+ * It is the DOM's `new (configuration: RTCConfiguration) => RTCPeerConnection`
+ * where the DOM lib is loaded. A Node program compiled without the DOM lib
+ * (`"lib": ["es2022"]`) gets a constructor that accepts any implementation,
+ * so it type-checks without DOM types.
  */
-export type RtcPeerConnectionConstructor = new (configuration: RTCConfiguration) => RTCPeerConnection;
+export type RtcPeerConnectionConstructor = typeof globalThis extends {
+  RTCPeerConnection: new (configuration?: infer Configuration) => infer Connection;
+}
+  ? new (configuration: NonNullable<Configuration>) => Connection
+  : new (configuration: never) => unknown;
 
 /** The optional package that gives Node its WebRTC (a peer dependency of `@handoff/transport`). */
 export const NODE_WEBRTC_PACKAGE = 'node-datachannel';
