@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { InvalidOptionError } from '@handoff/protocol';
 import type { IceServer } from '@handoff/protocol/lobby';
 import {
+  DEFAULT_RELAY_FLUSH_WINDOW_MS,
   LOBBY_LIMIT_DEFAULTS,
   type LobbyLimitOptions,
   type LobbyServerOptions,
@@ -47,6 +48,8 @@ export function helpText(): string {
     '                          flags show in `ps`). Default: random per run, a restart ends every room',
     '  --trust-proxy           take client IPs from X-Forwarded-For (HANDOFF_TRUST_PROXY=1)',
     '  --no-metrics            do not serve GET /metrics (HANDOFF_NO_METRICS=1)',
+    `  --relay-flush-window-ms <n>  relayed datagrams may wait this long to share a frame per recipient`,
+    `                          (default ${DEFAULT_RELAY_FLUSH_WINDOW_MS}; HANDOFF_RELAY_FLUSH_WINDOW_MS)`,
     `  --log-level <level>     ${LOG_LEVELS.join(' | ')} (default info; HANDOFF_LOG_LEVEL)`,
     '  --help                  this text',
     '',
@@ -85,6 +88,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'resume-secret': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'no-metrics': { type: 'boolean' },
+        'relay-flush-window-ms': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...limitFlags,
@@ -129,6 +133,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   }
   if (truthy('trust-proxy', 'HANDOFF_TRUST_PROXY')) options.trustProxy = true;
   if (truthy('no-metrics', 'HANDOFF_NO_METRICS')) options.metrics = false;
+  const flushWindow = text('relay-flush-window-ms', 'HANDOFF_RELAY_FLUSH_WINDOW_MS');
+  if (flushWindow !== undefined)
+    options.relayFlushWindowMs = integer('--relay-flush-window-ms', flushWindow, 0, 100);
   const level = text('log-level', 'HANDOFF_LOG_LEVEL');
   if (level !== undefined) {
     if (!(LOG_LEVELS as readonly string[]).includes(level)) {

@@ -49,6 +49,7 @@ export async function handleHello(
     );
     return;
   }
+  connection.protocolVersion = hello.protocolVersion;
   if (hello.resumeToken !== undefined) {
     const player = state.tokens.get(hello.resumeToken);
     if (player !== undefined) {
@@ -216,7 +217,7 @@ function welcome(
   state.send(player, {
     type: 'welcome',
     requestId,
-    protocolVersion: LOBBY_PROTOCOL_VERSION,
+    protocolVersion: connection.protocolVersion,
     playerId: player.id,
     sessionToken: player.token,
     resumed,

@@ -25,6 +25,7 @@ import { serveHttp } from './http-routes.js';
 import { LobbyState } from './lobby-state.js';
 import { LobbyMetrics } from './metrics.js';
 import {
+  DEFAULT_RELAY_FLUSH_WINDOW_MS,
   type LobbyLimitOptions,
   type LobbyServerOptions,
   MIN_RESUME_SECRET_LENGTH,
@@ -64,7 +65,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   private readonly http: Server;
   private readonly ownsHttp: boolean;
   private readonly wss: WebSocketServer;
-  private readonly coalescer = new WriteCoalescer();
+  private readonly coalescer: WriteCoalescer;
   private readonly connections = new Set<ClientConnection>();
   private readonly perIp = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
@@ -76,6 +77,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   constructor(options: LobbyServerOptions = {}) {
     super();
     this.options = options;
+    this.coalescer = new WriteCoalescer(options.relayFlushWindowMs ?? DEFAULT_RELAY_FLUSH_WINDOW_MS);
     this.limits = resolveLimits(options.limits);
     this.log =
       options.logger ?? pino({ level: options.logLevel ?? 'info', base: { service: 'handoff-lobby' } });
@@ -201,6 +203,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     for (const player of [...this.state.players.values()]) this.state.forget(player);
     for (const room of [...this.state.rooms.values()]) this.state.rooms.delete(room);
     this.wss.close();
+    this.coalescer.stop();
     await this.stun?.stop();
     if (this.ownsHttp) {
       await new Promise<void>((resolve) => {
@@ -265,7 +268,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
       return;
     }
     const kind = data[0];
-    if (kind === FrameKind.Relay || kind === FrameKind.Broadcast) {
+    if (kind === FrameKind.Relay || kind === FrameKind.Broadcast || kind === FrameKind.Bundle) {
       if (connection.player === undefined)
         this.tell(connection, LobbyErrorCode.NotWelcomed, 'send hello first');
       else handleRelay(this.state, connection.player, data);

@@ -77,7 +77,12 @@ export class LobbyMetrics {
       'Relay frames delivered to members',
       () => relay.messages,
     );
-    pulledCounter(this.registry, 'handoff_relay_bytes_total', 'Relay bytes delivered', () => relay.bytes);
+    pulledCounter(
+      this.registry,
+      'handoff_relay_bytes_total',
+      'Relayed payload bytes delivered (session datagrams, without framing)',
+      () => relay.bytes,
+    );
     pulledCounter(
       this.registry,
       'handoff_relay_dropped_total',

@@ -47,9 +47,17 @@ export interface LobbyLimitOptions {
   maxRelayPayloadBytes: number;
   /** Largest WebSocket message a client may send, bytes; larger ones close the connection with 4004. Default 32768. */
   maxPayloadBytes: number;
-  /** Frames per second a client may send, sustained (bursts up to twice that). Excess frames are dropped with `error RateLimited`; a second's worth of excess closes with 4003. Default 300. */
+  /**
+   * Frames per second a client may send, sustained (bursts up to twice that).
+   * A frame over the limit is dropped and the client told `error RateLimited`
+   * ("slow down", at most once a second; `@handoff/transport` then spaces its
+   * relay frames). Dropped frames draw on an excess budget of one second's
+   * worth that refills at a tenth of this rate; a client that empties it
+   * (keeps sending at about twice the limit) is closed with 4003. The real
+   * SDK sends one frame per flush, whatever the room size. Default 300.
+   */
   maxMessagesPerSecond: number;
-  /** Bytes per second a client may send, sustained (bursts up to twice that). Same treatment. Default 262144. */
+  /** Bytes per second a client may send, sustained (bursts up to twice that). Same treatment as frames. Default 262144. */
   maxBytesPerSecond: number;
   /** Open connections from one IP address; more are closed with 4006. Default 32. */
   maxConnectionsPerIp: number;
@@ -57,7 +65,7 @@ export interface LobbyLimitOptions {
   maxRoomsCreatedPerMinute: number;
   /** Rooms that may exist at once (`error Unavailable` beyond). Default 10000. */
   maxRooms: number;
-  /** Largest room capacity a client may ask for (2..64). Default 16. */
+  /** Largest room capacity a client may ask for (2..64). Default 32: the relay carries 32 players at 60 Hz within the default rate limits (`bench/RESULTS.md`). */
   maxMembersPerRoom: number;
   /** Bytes waiting to be written to one socket before it is closed as a slow consumer (4005). Default 1 MiB. */
   maxSendQueueBytes: number;
@@ -93,7 +101,7 @@ export const LOBBY_LIMIT_DEFAULTS: Readonly<LobbyLimitOptions> = Object.freeze({
   maxConnectionsPerIp: 32,
   maxRoomsCreatedPerMinute: 10,
   maxRooms: 10_000,
-  maxMembersPerRoom: 16,
+  maxMembersPerRoom: 32,
   maxSendQueueBytes: 1024 * 1024,
   maxSignalsPerSecond: 100,
   maxWrongPasswordsPerMinute: 10,
@@ -141,7 +149,18 @@ export interface LobbyServerOptions {
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Expose `GET /metrics` (Prometheus). Default true. */
   metrics?: boolean;
+  /**
+   * How long relayed datagrams may wait so that datagrams from several
+   * senders to one recipient leave in one frame and one system call, ms.
+   * 0 = at the end of the event-loop turn. A few ms cut the relay's CPU in
+   * busy rooms at the price of that much added latency (see
+   * `bench/RESULTS.md`). Default {@link DEFAULT_RELAY_FLUSH_WINDOW_MS}.
+   */
+  relayFlushWindowMs?: number;
 }
+
+/** Default {@link LobbyServerOptions.relayFlushWindowMs}. */
+export const DEFAULT_RELAY_FLUSH_WINDOW_MS = 0;
 
 /** Merges limit defaults and checks ranges (throws `InvalidOptionError`). */
 export function resolveLimits(limits: Partial<LobbyLimitOptions> = {}): LobbyLimitOptions {
@@ -163,6 +182,7 @@ export function resolveLimits(limits: Partial<LobbyLimitOptions> = {}): LobbyLim
     );
   }
   // A client must always be able to send a full relay frame and a full control frame.
-  resolved.maxPayloadBytes = Math.max(resolved.maxPayloadBytes, 3 + resolved.maxRelayPayloadBytes);
+  // One relay frame or one bundle entry (5 bytes of framing) must always fit.
+  resolved.maxPayloadBytes = Math.max(resolved.maxPayloadBytes, 5 + resolved.maxRelayPayloadBytes);
   return resolved;
 }

@@ -1,20 +1,25 @@
+import { HandoffError, MessageTooLargeError } from '@handoff/protocol';
 import {
   BROADCAST_HEADER_BYTES,
   FrameKind,
+  forEachBundleEntry,
   LobbyErrorCode,
   RELAY_HEADER_BYTES,
   readRelayPeerIndex,
-  writeRelayPeerIndex,
 } from '@handoff/protocol/lobby';
 import type { LobbyState } from './lobby-state.js';
 import type { Player } from './player.js';
+import type { Room } from './room.js';
 
 /**
- * The relay hot path. A frame to one peer is forwarded as the same bytes,
- * with the destination index overwritten by the sender's; a broadcast is
- * framed once and that one buffer is queued to every other member. Payloads
- * are never decoded. Frames to an index nobody holds (a member that just
- * left) are dropped and counted, not answered: that race is normal.
+ * The relay hot path. A client sends datagrams for one peer (relay frame),
+ * for every other member (broadcast frame) or for several peers in one frame
+ * (bundle, protocol ≥ 2). Each datagram is queued to its recipient stamped
+ * with the sender's index, and every recipient gets what was relayed to it
+ * within one flush window as one frame (a bundle; protocol-1 clients get one
+ * relay frame per datagram). Payloads are never decoded. Datagrams to an
+ * index nobody holds (a member that just left) are dropped and counted, not
+ * answered: that race is normal.
  */
 export function handleRelay(state: LobbyState, sender: Player, frame: Buffer): void {
   const room = sender.room;
@@ -22,39 +27,62 @@ export function handleRelay(state: LobbyState, sender: Player, frame: Buffer): v
     state.fail(sender, LobbyErrorCode.NotInRoom, 'relay frames need a room');
     return;
   }
+  const max = state.limits.maxRelayPayloadBytes;
+  if (frame[0] === FrameKind.Bundle) {
+    relayBundle(state, room, sender, frame, max);
+    return;
+  }
   const broadcast = frame[0] === FrameKind.Broadcast;
   const header = broadcast ? BROADCAST_HEADER_BYTES : RELAY_HEADER_BYTES;
   const payloadBytes = frame.length - header;
-  if (payloadBytes < 1 || payloadBytes > state.limits.maxRelayPayloadBytes) {
+  if (payloadBytes < 1 || payloadBytes > max) {
     state.fail(
       sender,
       payloadBytes < 1 ? LobbyErrorCode.BadRequest : LobbyErrorCode.MessageTooLarge,
-      `relay payload must be 1..${state.limits.maxRelayPayloadBytes} bytes`,
+      `relay payload must be 1..${max} bytes`,
     );
     return;
   }
+  const payload = frame.subarray(header);
   if (!broadcast) {
-    const target = room.byIndex[readRelayPeerIndex(frame)];
-    if (target === undefined || target === sender || target.connection === undefined) {
-      state.metrics.relay.dropped++;
-      return;
-    }
-    writeRelayPeerIndex(frame, sender.peerIndex);
-    target.connection.send(frame);
-    state.metrics.relay.messages++;
-    state.metrics.relay.bytes += frame.length;
+    relayOne(state, room, sender, readRelayPeerIndex(frame), payload);
     return;
   }
-  const out = Buffer.allocUnsafe(payloadBytes + RELAY_HEADER_BYTES);
-  out[0] = FrameKind.Relay;
-  out.writeUInt16BE(sender.peerIndex, 1);
-  frame.copy(out, RELAY_HEADER_BYTES, BROADCAST_HEADER_BYTES);
   let delivered = 0;
   for (const member of room.members) {
     if (member === sender || member.connection === undefined) continue;
-    member.connection.send(out);
+    member.connection.relay(sender.peerIndex, payload);
     delivered++;
   }
   state.metrics.relay.messages += delivered;
-  state.metrics.relay.bytes += delivered * out.length;
+  state.metrics.relay.bytes += delivered * payload.length;
+}
+
+function relayBundle(state: LobbyState, room: Room, sender: Player, frame: Buffer, max: number): void {
+  try {
+    forEachBundleEntry(frame, max, (peerIndex, start, end) =>
+      relayOne(state, room, sender, peerIndex, frame.subarray(start, end)),
+    );
+  } catch (error) {
+    const code =
+      error instanceof MessageTooLargeError ? LobbyErrorCode.MessageTooLarge : LobbyErrorCode.BadRequest;
+    state.fail(sender, code, error instanceof HandoffError ? error.message : 'malformed relay bundle');
+  }
+}
+
+function relayOne(
+  state: LobbyState,
+  room: Room,
+  sender: Player,
+  peerIndex: number,
+  payload: Uint8Array,
+): void {
+  const target = room.byIndex[peerIndex];
+  if (target === undefined || target === sender || target.connection === undefined) {
+    state.metrics.relay.dropped++;
+    return;
+  }
+  target.connection.relay(sender.peerIndex, payload);
+  state.metrics.relay.messages++;
+  state.metrics.relay.bytes += payload.length;
 }

@@ -154,6 +154,48 @@ describe('lobby conformance', () => {
     expect(errorCode(await outsider.nextOfType('error'))).toBe(LobbyErrorCode.NotInRoom);
   });
 
+  it('relay bundles (protocol 2): split per destination, stamped with the source, regrouped per recipient', async () => {
+    const [alice, bob, carol] = [await connect('alice'), await connect('bob'), await connect('carol')];
+    const old = await RawClient.open(url);
+    clients.push(old);
+    await old.hello('old', { protocolVersion: 1 });
+    const created = await alice.createRoom({ name: 'R', capacity: 4, visibility: 'public' });
+    for (const client of [bob, carol, old])
+      await client.request({ type: 'room:join', roomId: created.room.id });
+    const dropped = lobby.state.metrics.relay.dropped;
+    // To bob, carol, bob again, the old client, alice herself and an empty index.
+    alice.bundle([
+      [1, Uint8Array.of(1)],
+      [2, Uint8Array.of(2, 2)],
+      [1, Uint8Array.of(3)],
+      [3, Uint8Array.of(4)],
+      [0, Uint8Array.of(5)],
+      [9, Uint8Array.of(6)],
+    ]);
+    expect(await bob.relaysReceived(2)).toEqual([
+      { from: 0, payload: Uint8Array.of(1) },
+      { from: 0, payload: Uint8Array.of(3) },
+    ]);
+    expect(bob.bundlesReceived).toBe(1); // both datagrams of that flush in one frame
+    expect(await carol.relaysReceived(1)).toEqual([{ from: 0, payload: Uint8Array.of(2, 2) }]);
+    expect(await old.relaysReceived(1)).toEqual([{ from: 0, payload: Uint8Array.of(4) }]);
+    expect(old.bundlesReceived).toBe(0); // a protocol-1 client gets plain relay frames
+    expect(lobby.state.metrics.relay.dropped - dropped).toBe(2);
+    // Datagrams from two senders to one recipient: each stamped with its own source.
+    bob.bundle([[2, Uint8Array.of(7)]]);
+    alice.bundle([[2, Uint8Array.of(8)]]);
+    const both = await carol.relaysReceived(3);
+    expect(new Set(both.slice(1).map((relay) => relay.from))).toEqual(new Set([0, 1]));
+    // A malformed bundle is refused with a typed error; nothing in it is forwarded; the socket stays open.
+    alice.sendRaw(Uint8Array.of(0x03, 0, 1, 0, 5, 1));
+    expect(errorCode(await alice.nextOfType('error'))).toBe(LobbyErrorCode.BadRequest);
+    alice.sendRaw(Uint8Array.of(0x03, 0, 1, 0x05, 0x00, ...new Uint8Array(1280)));
+    expect(errorCode(await alice.nextOfType('error'))).toBe(LobbyErrorCode.MessageTooLarge);
+    alice.bundle([[1, Uint8Array.of(9)]]);
+    expect((await bob.relaysReceived(3))[2]).toEqual({ from: 0, payload: Uint8Array.of(9) });
+    expect(alice.closeCode).toBeUndefined();
+  });
+
   it('forwards signals only inside the room, stamped with the real sender', async () => {
     const [alice, bob, mallory] = [await connect('alice'), await connect('bob'), await connect('mallory')];
     const created = await alice.createRoom({ name: 'R', capacity: 4, visibility: 'public' });

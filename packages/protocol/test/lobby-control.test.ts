@@ -230,7 +230,7 @@ describe('lobby control messages: golden vectors', () => {
         protocolVersion: LOBBY_PROTOCOL_VERSION,
         name: 'Ann',
       }),
-      '0084a474797065a568656c6c6fa972657175657374496401af70726f746f636f6c56657273696f6e01a46e616d65a3416e6e',
+      '0084a474797065a568656c6c6fa972657175657374496401af70726f746f636f6c56657273696f6e02a46e616d65a3416e6e',
     ],
     [
       'room:join by code',

@@ -48,7 +48,7 @@ describe('relay frames', () => {
 
   it('reject unknown kinds, short frames and oversized payloads', () => {
     expect(() => peekFrameKind(new Uint8Array(0))).toThrow(MalformedInputError);
-    for (const kind of [0x03, 0x10, 0x80, 0xff]) {
+    for (const kind of [0x04, 0x10, 0x80, 0xff]) {
       expect(() => peekFrameKind(Uint8Array.of(kind, 0, 0, 0))).toThrow(MalformedInputError);
     }
     for (const short of [[], [1], [1, 0], [1, 0, 1]]) {

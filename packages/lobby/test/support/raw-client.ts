@@ -3,6 +3,7 @@ import {
   decodeServerMessage,
   encodeClientMessage,
   FrameKind,
+  forEachBundleEntry,
   LOBBY_PROTOCOL_VERSION,
   type RoomJoinedMessage,
   type RoomOptions,
@@ -33,6 +34,8 @@ export class RawClient {
   /** Types of every control message received, in arrival order (never consumed). */
   readonly arrivals: ServerMessage['type'][] = [];
   closeCode: number | undefined;
+  /** Relay bundle frames received (protocol ≥ 2); their entries are in {@link relays}. */
+  bundlesReceived = 0;
   private nextRequestId = 1;
   private waiters: (() => void)[] = [];
   readonly closed: Promise<number>;
@@ -44,6 +47,11 @@ export class RawClient {
         const message = decodeServerMessage(data);
         this.messages.push(message);
         this.arrivals.push(message.type);
+      } else if (data[0] === FrameKind.Bundle) {
+        this.bundlesReceived++;
+        forEachBundleEntry(data, 0xffff, (from, start, end) =>
+          this.relays.push({ from, payload: new Uint8Array(data.subarray(start, end)) }),
+        );
       } else this.relays.push({ from: data.readUInt16BE(1), payload: new Uint8Array(data.subarray(3)) });
       this.wake();
     });
@@ -106,6 +114,23 @@ export class RawClient {
   /** Sends raw bytes as one binary message. */
   sendRaw(bytes: Uint8Array): void {
     this.ws.send(bytes);
+  }
+
+  /** Sends one relay bundle (protocol ≥ 2) with an entry per `[peerIndex, payload]`. */
+  bundle(entries: readonly (readonly [number, Uint8Array])[]): void {
+    const size = entries.reduce((sum, [, payload]) => sum + 4 + payload.length, 1);
+    const frame = new Uint8Array(size);
+    frame[0] = FrameKind.Bundle;
+    let offset = 1;
+    for (const [peerIndex, payload] of entries) {
+      frame[offset] = peerIndex >> 8;
+      frame[offset + 1] = peerIndex & 0xff;
+      frame[offset + 2] = payload.length >> 8;
+      frame[offset + 3] = payload.length & 0xff;
+      frame.set(payload, offset + 4);
+      offset += 4 + payload.length;
+    }
+    this.ws.send(frame);
   }
 
   relayTo(peerIndex: number, payload: Uint8Array): void {

@@ -33,6 +33,8 @@ export const FrameKind = {
   Relay: 0x01,
   /** A relay broadcast from a client to every other member: payload follows. */
   Broadcast: 0x02,
+  /** Relay datagrams for (client → lobby) or from (lobby → client) several peers, protocol version 2: see `relay-bundle.ts`. */
+  Bundle: 0x03,
 } as const;
 
 /** One of the values of {@link FrameKind}. */
@@ -84,7 +86,7 @@ function checkPayloadLength(length: number, max: number): void {
 export function peekFrameKind(frame: Uint8Array): FrameKindValue {
   const kind = frame[0];
   if (kind === undefined) throw new MalformedInputError('empty frame');
-  if (kind > FrameKind.Broadcast) throw new MalformedInputError(`unknown frame kind 0x${kind.toString(16)}`);
+  if (kind > FrameKind.Bundle) throw new MalformedInputError(`unknown frame kind 0x${kind.toString(16)}`);
   return kind as FrameKindValue;
 }
 

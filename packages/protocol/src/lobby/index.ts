@@ -51,10 +51,19 @@ export {
   ServerMessageType,
   type ServerMessageTypeValue,
 } from './message-types.js';
+export {
+  BUNDLE_ENTRY_HEADER_BYTES,
+  BUNDLE_HEADER_BYTES,
+  DEFAULT_MAX_RELAY_BUNDLE_BYTES,
+  forEachBundleEntry,
+  RelayBundleWriter,
+  validateBundle,
+} from './relay-bundle.js';
 export { validateServerMessage } from './server-messages.js';
 export * from './types.js';
 export {
   isSupportedLobbyProtocolVersion,
   LOBBY_PROTOCOL_VERSION,
+  RELAY_BUNDLE_PROTOCOL_VERSION,
   SUPPORTED_LOBBY_PROTOCOL_VERSIONS,
 } from './version.js';

@@ -20,6 +20,10 @@ export class ReceiveTracker {
   ackLargest = -1;
   /** An ack-eliciting packet arrived since the last acknowledgement we sent. */
   ackPending = false;
+  /** When the first of those arrived (ms): the ack delay counts from here. */
+  ackPendingSince = 0;
+  /** How many of those arrived. */
+  ackElicitingPending = 0;
   private readonly seen = new Float64Array(RECEIVE_HISTORY).fill(-1);
   private readonly refused = new Float64Array(RECEIVE_HISTORY).fill(-1);
   private readonly arrivedAt = new Float64Array(RECEIVE_HISTORY);
@@ -48,7 +52,13 @@ export class ReceiveTracker {
     this.arrivedAt[slot] = now;
     if (unwrapped > this.largest) this.largest = unwrapped;
     if (unwrapped > this.ackLargest) this.ackLargest = unwrapped;
-    if (ackEliciting) this.ackPending = true;
+    if (!ackEliciting) return;
+    if (!this.ackPending) {
+      this.ackPending = true;
+      this.ackPendingSince = now;
+      this.ackElicitingPending = 0;
+    }
+    this.ackElicitingPending++;
   }
 
   /** Takes back the acknowledgement of a recorded packet: it stays seen (duplicates are dropped) but is reported missing. */

@@ -46,6 +46,14 @@ export interface SessionOptions {
   initialRttMs?: number;
   /** Upper bound on how long the peer may delay an acknowledgement, in ms (used by the probe timeout). Default 25. */
   maxAckDelayMs?: number;
+  /**
+   * How long an acknowledgement waits for an outgoing datagram to ride on
+   * before it is sent alone, ms (QUIC's ack delay). Acks of a game that
+   * sends at 40 Hz or faster then never cost a datagram of their own.
+   * At most `maxAckDelayMs`. Default 0 (acknowledge at the next poll);
+   * `@handoff/transport` rooms use 25.
+   */
+  ackDelayMs?: number;
   /** Longest probe timeout after exponential backoff, in ms. Default 2000. */
   maxProbeTimeoutMs?: number;
 }
@@ -73,6 +81,8 @@ export const SESSION_DEFAULTS = {
   initialRttMs: 100,
   /** See {@link SessionOptions.maxAckDelayMs}. */
   maxAckDelayMs: 25,
+  /** See {@link SessionOptions.ackDelayMs}. */
+  ackDelayMs: 0,
   /** See {@link SessionOptions.maxProbeTimeoutMs}. */
   maxProbeTimeoutMs: 2000,
 } as const satisfies Omit<ResolvedSessionOptions, 'channels'>;
@@ -108,6 +118,7 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
   integerIn('maxPendingReliableBytes', resolved.maxPendingReliableBytes, resolved.maxMessageSize, 2 ** 40);
   numberIn('initialRttMs', resolved.initialRttMs, 1, 60_000);
   numberIn('maxAckDelayMs', resolved.maxAckDelayMs, 0, 10_000);
+  numberIn('ackDelayMs', resolved.ackDelayMs, 0, resolved.maxAckDelayMs);
   numberIn('maxProbeTimeoutMs', resolved.maxProbeTimeoutMs, 1, 600_000);
   return resolved;
 }

@@ -32,6 +32,8 @@ import {
   SESSION_VERSION,
 } from './wire-format.js';
 
+/** Ack-eliciting packets after which an acknowledgement leaves without waiting for the ack delay. */
+const ACK_ELICITING_THRESHOLD = 2;
 /** Datagrams of old content a probe timeout sends again. */
 const PROBE_PACKETS = 2;
 /** Loss detection never uses a delay shorter than this, ms (timer granularity). */
@@ -224,25 +226,39 @@ export class Session implements DatagramSink {
     this.lossTime = this.sent.detectLosses(now, this.lossDelay());
     this.probeIfDue(now);
     const builder = new DatagramBatch(this, now);
-    this.writeChannelAcks(builder);
+    // An acknowledgement waits (up to ackDelayMs) for data to ride on, unless
+    // a second ack-eliciting packet is waiting for it too (QUIC's default
+    // ack frequency: a burst, such as chat or a retransmission, is not held back).
+    const received = this.received;
+    const ackDue =
+      received.ackPending &&
+      (received.ackElicitingPending >= ACK_ELICITING_THRESHOLD || now >= this.ackDeadline());
+    this.writeChannelAcks(builder, ackDue);
     this.writeResends(builder);
     this.writeUnreliable(builder);
     this.writeNewReliable(builder);
     if (this.pingPending && !builder.ackEliciting) builder.writePing();
     this.pingPending = false;
-    if (builder.count === 0 && this.received.ackPending) builder.reserve(0);
+    if (builder.count === 0 && ackDue) builder.reserve(0);
     return builder.finish();
   }
 
   /**
    * Absolute time (ms) at which {@link poll} next has timer work (a loss
-   * deadline or the probe timeout), or `Infinity` when nothing is pending.
+   * deadline, the probe timeout or a delayed acknowledgement), or `Infinity`
+   * when nothing is pending.
    */
   nextTimeout(): number {
     return Math.min(
       this.lossTime,
       this.hasUnackedReliable() ? this.probeDeadline() : Number.POSITIVE_INFINITY,
+      this.received.ackPending ? this.ackDeadline() : Number.POSITIVE_INFINITY,
     );
+  }
+
+  /** When a pending acknowledgement must leave even without data to ride on. */
+  private ackDeadline(): number {
+    return this.received.ackPendingSince + this.options.ackDelayMs;
   }
 
   /**
@@ -359,9 +375,9 @@ export class Session implements DatagramSink {
 
   // ---- send side ----------------------------------------------------------
 
-  private writeChannelAcks(batch: DatagramBatch): void {
+  private writeChannelAcks(batch: DatagramBatch, ackDue: boolean): void {
     // Channel acks only ride on datagrams that go out anyway.
-    if (this.channels.channelAcksDue && (this.received.ackPending || this.hasOutgoing())) {
+    if (this.channels.channelAcksDue && (ackDue || this.hasOutgoing())) {
       this.channels.writeChannelAcks(batch);
     }
   }

@@ -4,9 +4,11 @@ import {
   decodeServerMessage,
   encodeClientMessage,
   FrameKind,
+  forEachBundleEntry,
   type IceServer,
   LOBBY_PROTOCOL_VERSION,
   LobbyCloseCode,
+  LobbyErrorCode,
   type LobbyLimits,
   type Metadata,
   type RoomFilter,
@@ -25,6 +27,7 @@ import { backoffDelay, type ReconnectOptions } from './backoff.js';
 import { LobbyConnectionError, OperationAbortedError } from './errors.js';
 import type { LobbyClientEvents } from './events.js';
 import { PendingRequests, type RequestOptions } from './pending-requests.js';
+import { type RelayPacing, RelaySender } from './relay-sender.js';
 import { type LobbySocket, type LobbySocketConstructor, SOCKET_OPEN } from './websocket.js';
 
 /** The channels a client has when the game declares none: `chat`. */
@@ -55,7 +58,12 @@ export interface ConnectOptions<M = DefaultChannels> {
   signal?: AbortSignal;
   /** WebSocket implementation. Default: the platform's (`ws` in Node 20). */
   WebSocket?: LobbySocketConstructor;
+  /** Spacing of relay frames (each carries every peer's datagrams of one flush). */
+  relayPacing?: RelayPacing;
 }
+
+/** Largest relay bundle the client sends before the lobby says what it accepts, bytes. */
+const INITIAL_MAX_BUNDLE_BYTES = 16 * 1024;
 
 /** How a lobby client is doing. */
 export type ConnectionState = 'connected' | 'reconnecting' | 'closed';
@@ -84,6 +92,8 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   /** The latest room ticket and metadata: what a restarted lobby needs to restore the room. */
   private roomTicket: string | undefined;
   private lastRoomMetadata: Metadata | undefined;
+  /** Bundles every peer's relay datagrams of one flush into one frame. */
+  private readonly relay: RelaySender;
 
   /** @internal Use {@link connect}. */
   constructor(
@@ -92,6 +102,21 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     private readonly WebSocketImpl: LobbySocketConstructor,
   ) {
     super();
+    this.relay = new RelaySender(
+      (frame) => this.sendFrame(frame),
+      INITIAL_MAX_BUNDLE_BYTES,
+      options.relayPacing,
+    );
+  }
+
+  /** Relay frames sent so far (each carries the datagrams of one flush, for every peer). */
+  get relayFramesSent(): number {
+    return this.relay.framesSent;
+  }
+
+  /** The gap this client keeps between relay frames now, ms (grows while the lobby pushes back). */
+  get relayIntervalMs(): number {
+    return this.relay.intervalMs;
   }
 
   /** This player's id. */
@@ -192,15 +217,15 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     return performance.now() - started;
   }
 
-  /** Sends a relay frame to the member with `peerIndex`. Returns false while disconnected (nothing is queued). */
+  /**
+   * Queues a datagram for the member with `peerIndex`: everything queued in
+   * one go (a room's flush) leaves as one relay frame. Returns false while
+   * disconnected (nothing is queued). `payload` is held until the flush.
+   */
   sendRelay(peerIndex: number, payload: Uint8Array): boolean {
-    if (!this.relayOpen) return false;
-    const frame = new Uint8Array(3 + payload.length);
-    frame[0] = FrameKind.Relay;
-    frame[1] = peerIndex >>> 8;
-    frame[2] = peerIndex & 0xff;
-    frame.set(payload, 3);
-    return this.sendFrame(frame);
+    if (!this.relayOpen || this.socket?.readyState !== SOCKET_OPEN) return false;
+    this.relay.add(peerIndex, payload);
+    return true;
   }
 
   /** Closes the connection for good (no reconnect). */
@@ -232,6 +257,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     this.relayOpen = false;
+    this.relay.clear();
     this.roomStateSeen = false;
     await new Promise<void>((resolve, reject) => {
       socket.onopen = () => resolve();
@@ -307,6 +333,10 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
 
   private receive(data: unknown): void {
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
+    if (bytes[0] === FrameKind.Bundle) {
+      this.receiveBundle(bytes);
+      return;
+    }
     if (bytes[0] === FrameKind.Relay && bytes.length >= 3) {
       this.emit('relay', (bytes[1]! << 8) | bytes[2]!, bytes.subarray(3));
       return;
@@ -339,6 +369,8 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
         this.emit(message.type, message as never);
         return;
       case 'error':
+        // The lobby dropped a frame over our rate limit: space relay frames out.
+        if (message.code === LobbyErrorCode.RateLimited) this.relay.slowDown();
         this.emit('lobby:error', { code: message.code, message: message.message });
         return;
       default:
@@ -351,6 +383,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     switch (message.type) {
       case 'welcome':
         this.relayOpen = true;
+        this.relay.maxFrameBytes = message.limits.maxControlFrameBytes;
         return;
       case 'room:joined':
         this.roomStateSeen = true;
@@ -431,12 +464,24 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     }, delay);
   }
 
+  /** Relayed datagrams from several peers in one frame (the lobby stamped each with its source). */
+  private receiveBundle(bytes: Uint8Array): void {
+    try {
+      forEachBundleEntry(bytes, 0xffff, (from, start, end) =>
+        this.emit('relay', from, bytes.subarray(start, end)),
+      );
+    } catch (error) {
+      this.emit('lobby:error', { code: -1, message: `malformed relay bundle: ${(error as Error).message}` });
+    }
+  }
+
   private shutdown(code: number, reason: string): void {
     const wasOpen = this.connectionState !== 'closed';
     this.connectionState = 'closed';
     clearInterval(this.heartbeat);
     clearTimeout(this.reconnectTimer);
     this.pending.failAll('client closed', code);
+    this.relay.clear();
     const socket = this.socket;
     this.socket = undefined;
     if (socket !== undefined && socket.readyState <= SOCKET_OPEN)

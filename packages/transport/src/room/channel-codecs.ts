@@ -18,6 +18,8 @@ export class PeerChannelCodecs<M> {
   private readonly decoders = new Map<number, PositionDecoder>();
   /** The 16-bit sequence of the snapshot `decode` returned last (position channels), else undefined. */
   lastSequence: number | undefined;
+  /** Position snapshots from this peer that failed to decode (fresh and stale), see {@link PeerStats}. */
+  positionDecodeFailures = 0;
 
   constructor(
     private readonly specs: ChannelSpecs<M>,
@@ -50,7 +52,13 @@ export class PeerChannelCodecs<M> {
   decode(index: number, bytes: Uint8Array): unknown {
     const decoder = this.decoders.get(index);
     if (decoder !== undefined) {
-      const snapshot = decoder.decode(bytes) as DecodedSnapshot;
+      let snapshot: DecodedSnapshot;
+      try {
+        snapshot = decoder.decode(bytes);
+      } catch (error) {
+        this.positionDecodeFailures++;
+        throw error;
+      }
       this.lastSequence = snapshot.sequence;
       return snapshot.entities;
     }
@@ -58,12 +66,20 @@ export class PeerChannelCodecs<M> {
     return this.spec(index).codec.decode(bytes);
   }
 
-  /** A stale snapshot: record it as a possible baseline, deliver nothing. */
-  recordStale(index: number, bytes: Uint8Array): void {
+  /**
+   * A stale snapshot: record it as a possible baseline, deliver nothing.
+   * Returns false when it did not decode: its packet must then not be
+   * acknowledged, or the sender would take it as a baseline we lack.
+   */
+  recordStale(index: number, bytes: Uint8Array): boolean {
+    const decoder = this.decoders.get(index);
+    if (decoder === undefined) return true;
     try {
-      this.decoders.get(index)?.decode(bytes);
+      decoder.decodeStale(bytes);
+      return true;
     } catch {
-      // A stale snapshot we cannot decode cannot serve as a baseline either.
+      this.positionDecodeFailures++;
+      return false;
     }
   }
 

@@ -35,6 +35,13 @@ export interface PeerStats {
   fallbacks: { reason: string; atMs: number }[];
   /** Round-trip time of direct-path heartbeats, latest, ms (undefined without a direct link). */
   directHeartbeatRttMs: number | undefined;
+  /**
+   * Position snapshots from this peer that failed to decode (all position
+   * channels). Such a snapshot is never acknowledged, so the sender stops
+   * using it as a baseline and the stream heals within a round trip; a
+   * count that keeps climbing means the peers' codec options differ.
+   */
+  positionDecodeFailures: number;
 }
 
 const emptyTraffic = (): PathTraffic => ({ datagramsOut: 0, bytesOut: 0, datagramsIn: 0, bytesIn: 0 });
@@ -106,7 +113,8 @@ export class PeerLink implements Flushable {
     return true;
   }
 
-  stats(): PeerStats {
+  /** The link's figures (the room adds the codecs' `positionDecodeFailures`). */
+  stats(): Omit<PeerStats, 'positionDecodeFailures'> {
     return {
       path: this.path.kind,
       session: this.session.stats(),

@@ -8,6 +8,12 @@ import type { Flushable } from './flush-scheduler.js';
 import { type Peer, peerFromMember } from './peer.js';
 import { type DatagramPath, PeerLink } from './peer-link.js';
 
+/**
+ * How long a room's acknowledgements wait to ride on outgoing data, ms: with
+ * one relay frame per flush, an ack of its own would cost a frame.
+ */
+export const ROOM_ACK_DELAY_MS = 25;
+
 /** What a {@link RemotePeer} needs from its room. */
 export interface RemotePeerContext<M> {
   readonly channels: ChannelSpecs<M>;
@@ -54,7 +60,7 @@ export class RemotePeer<M> implements Flushable {
     const codecs = new PeerChannelCodecs(context.channels, context.names);
     this.codecs = codecs;
     const session = new Session(
-      { ...context.session, channels: context.definitions },
+      { ackDelayMs: ROOM_ACK_DELAY_MS, ...context.session, channels: context.definitions },
       {
         message: (channel, payload) => context.deliver(this, channel, payload),
         delivered: (channel, token) => codecs.delivered(channel, token),
