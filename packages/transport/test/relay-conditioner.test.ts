@@ -30,7 +30,7 @@ describe('link conditioner on the relay path (real lobby and clients)', () => {
     const after = alice!.stats(bob!.me.id).session.rttMs;
     console.log(`relay RTT: ${before.toFixed(1)} ms → ${after.toFixed(1)} ms with +50 ms each way`);
     expect(after - before).toBeGreaterThan(85);
-    expect(after - before).toBeLessThan(130);
+    expect(after - before).toBeLessThan(150); // headroom for a loaded machine; one side only would be ≈ 50
     expect(alice!.stats(bob!.me.id).path).toBe('relay');
   });
 
