@@ -114,7 +114,7 @@ class End {
     this.session = new Session(
       { channels: CHANNELS },
       {
-        message: (channel, payload) => {
+        message: (channel, payload, refuse) => {
           if (channel !== POS) {
             this.chat.push(payload[0]! | (payload[1]! << 8));
             return;
@@ -129,19 +129,17 @@ class End {
             const snapshot = this.decoder.decode(bytes);
             this.decoded.add(snapshot.sequence);
             this.freshDecoded++;
-            return true;
           } catch {
             this.freshFailures++;
-            return false;
+            refuse();
           }
         },
-        stale: (_channel, payload) => {
+        stale: (_channel, payload, refuse) => {
           try {
             this.decoded.add(this.decoder.decodeStale(payload).sequence);
-            return true;
           } catch {
             this.staleFailures++;
-            return false;
+            refuse();
           }
         },
         delivered: (channel, token) => {
@@ -236,17 +234,19 @@ describe('session: a refused unreliable message leaves its packet unacknowledged
     const delivered: number[] = [];
     const chat: number[] = [];
     let refuseNext = true;
-    const sender = new Session({ channels }, { message: () => undefined, delivered: (_c, t) => delivered.push(t) });
+    const sender = new Session(
+      { channels },
+      { message: () => undefined, delivered: (_c, t) => delivered.push(t) },
+    );
     const receiver = new Session(
       { channels },
       {
-        message: (channel, payload) => {
+        message: (channel, payload, refuse) => {
           if (channel === 0) chat.push(payload[0]!);
           else if (refuseNext) {
             refuseNext = false;
-            return false;
+            refuse();
           }
-          return true;
         },
       },
     );
@@ -268,14 +268,26 @@ describe('session: a refused unreliable message leaves its packet unacknowledged
 });
 
 describe('position streams under hostile schedules (issue #18)', () => {
-  it('the issue\'s session repro: a ~0.93 s one-way ack stall with 5% reordering, then 20% loss', () => {
+  it("the issue's session repro: a ~0.93 s one-way ack stall with 5% reordering, then 20% loss", () => {
     const { a, b } = play({ seed: 18, loss: 0, stalls: [[2000, 930]], outages: [], wrap: false }, 12_000);
     for (const end of [a, b]) {
       expect(end.freshFailures).toBe(0);
       expect(end.falseAcks).toBe(0);
     }
     expect(b.freshDecoded).toBeGreaterThan(300);
-    const lossy = play({ seed: 19, loss: 0.2, stalls: [[1000, 930], [5000, 2500]], outages: [], wrap: false }, 30_000);
+    const lossy = play(
+      {
+        seed: 19,
+        loss: 0.2,
+        stalls: [
+          [1000, 930],
+          [5000, 2500],
+        ],
+        outages: [],
+        wrap: false,
+      },
+      30_000,
+    );
     for (const end of [lossy.a, lossy.b]) {
       expect(end.freshFailures).toBe(0);
       expect(end.falseAcks).toBe(0);

@@ -1,29 +1,32 @@
 import type { SessionCounters } from './session-stats.js';
 
+/**
+ * Called by a handler to refuse an unreliable or sequenced message it could
+ * not use (a position snapshot that failed to decode): the packet that
+ * carried it is then never acknowledged, so the sender's `delivered` does
+ * not fire for anything in it (a delta codec must not take a snapshot the
+ * receiver failed to decode as a baseline). Does nothing for reliable
+ * messages: they are delivered.
+ */
+export type RefuseMessage = () => void;
+
 /** Receives what a session delivers. Exceptions thrown here propagate out of `receive` after the datagram is fully applied. */
 export interface SessionHandlers {
   /**
    * A message arrived on channel index `channel`. `payload` may view the
-   * received datagram's buffer: copy it if you reuse datagram buffers.
-   *
-   * Return `false` to refuse an unreliable or sequenced message your codec
-   * could not use: its packet is then never acknowledged, so the sender's
-   * `delivered` does not fire for anything it carried (a delta codec must
-   * not take a snapshot the receiver failed to decode as a baseline). The
-   * return value of reliable messages is ignored: they are delivered.
+   * received datagram's buffer: copy it if you reuse datagram buffers. Call
+   * `refuse` for an unreliable message your codec could not use.
    */
-  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing stay valid
-  message(channel: number, payload: Uint8Array): boolean | void;
+  message(channel: number, payload: Uint8Array, refuse: RefuseMessage): void;
   /** A message sent with a `token` was acknowledged by the peer (unreliable: its packet was acked). */
   delivered?(channel: number, token: number): void;
   /**
    * A sequenced message arrived after a newer one and was not delivered.
    * Its packet is still acknowledged, so a delta codec whose baselines
    * follow acknowledgements (the position codec) should record it here,
-   * and return `false` when it cannot (the packet is then left unacknowledged).
+   * and call `refuse` when it cannot (the packet is then left unacknowledged).
    */
-  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing stay valid
-  stale?(channel: number, payload: Uint8Array): boolean | void;
+  stale?(channel: number, payload: Uint8Array, refuse: RefuseMessage): void;
 }
 
 /**
@@ -37,6 +40,10 @@ export class DeliveryQueue {
   private messageRefusable: boolean[] = [];
   /** A handler refused an unreliable message during the last {@link flush}. */
   refused = false;
+  private readonly refuse: RefuseMessage = () => {
+    this.refused = true;
+  };
+  private readonly ignoreRefusal: RefuseMessage = () => {};
   private tokenChannels: number[] = [];
   private tokens: number[] = [];
   private staleChannels: number[] = [];
@@ -89,7 +96,7 @@ export class DeliveryQueue {
     let failed = false;
     for (let i = 0; i < channels.length; i++) {
       try {
-        if (handlers.message(channels[i]!, payloads[i]!) === false && refusable[i]!) this.refused = true;
+        handlers.message(channels[i]!, payloads[i]!, refusable[i]! ? this.refuse : this.ignoreRefusal);
       } catch (error) {
         if (!failed) failure = error;
         failed = true;
@@ -99,7 +106,7 @@ export class DeliveryQueue {
     if (stale !== undefined) {
       for (let i = 0; i < staleChannels.length; i++) {
         try {
-          if (stale(staleChannels[i]!, stalePayloads[i]!) === false) this.refused = true;
+          stale(staleChannels[i]!, stalePayloads[i]!, this.refuse);
         } catch (error) {
           if (!failed) failure = error;
           failed = true;

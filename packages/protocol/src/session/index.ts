@@ -1,4 +1,4 @@
-export type { SessionHandlers } from './delivery-queue.js';
+export type { RefuseMessage, SessionHandlers } from './delivery-queue.js';
 export { Session } from './session.js';
 export {
   type ChannelDefinition,

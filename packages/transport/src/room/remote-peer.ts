@@ -62,9 +62,13 @@ export class RemotePeer<M> implements Flushable {
     const session = new Session(
       { ackDelayMs: ROOM_ACK_DELAY_MS, ...context.session, channels: context.definitions },
       {
-        message: (channel, payload) => context.deliver(this, channel, payload),
+        message: (channel, payload, refuse) => {
+          if (!context.deliver(this, channel, payload)) refuse();
+        },
         delivered: (channel, token) => codecs.delivered(channel, token),
-        stale: (channel, payload) => codecs.recordStale(channel, payload),
+        stale: (channel, payload, refuse) => {
+          if (!codecs.recordStale(channel, payload)) refuse();
+        },
       },
     );
     // The index is read when the datagram leaves, not when it was sent: a
