@@ -49,9 +49,9 @@ export interface SessionOptions {
   /**
    * How long an acknowledgement waits for an outgoing datagram to ride on
    * before it is sent alone, ms (QUIC's ack delay). Acks of a game that
-   * sends at 40 Hz or faster then never cost a datagram of their own.
+   * sends at least every `ackDelayMs` then never cost a datagram of their own.
    * At most `maxAckDelayMs`. Default 0 (acknowledge at the next poll);
-   * `@handoff/transport` rooms use 25.
+   * `@handoff/transport` rooms use 40 (and `maxAckDelayMs` 40).
    */
   ackDelayMs?: number;
   /** Longest probe timeout after exponential backoff, in ms. Default 2000. */
