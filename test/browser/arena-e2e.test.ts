@@ -18,7 +18,9 @@ const skipReason = existsSync(CHROMIUM)
   : `${CHROMIUM} not found — install Debian's chromium (apt-get install chromium; .ci/run does)`;
 if (skipReason !== undefined) console.warn(`arena e2e SKIPPED: ${skipReason}`);
 
-const peersOf = (page: Page): Promise<DebugPeer[]> => page.evaluate(() => window.arena?.peers() ?? []);
+/** The page's remote players; none until the game runs (`window.arena` is the canvas element until then). */
+const peersOf = (page: Page): Promise<DebugPeer[]> =>
+  page.evaluate(() => (typeof window.arena?.peers === 'function' ? window.arena.peers() : []));
 
 /** Polls `read` until `done` accepts its value; returns it (throws with the last value on timeout). */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
