@@ -20,6 +20,12 @@ import { aggregateStats, type RoomStats } from './room-stats.js';
 export { DIRECT_RETRY_DEFAULTS, DIRECT_TIMING_DEFAULTS, type RoomBehaviour } from './room-behaviour.js';
 export type { RoomEvents, RoomMessage } from './room-events.js';
 
+/** A peer's statistics: its link's, and its codecs' decode failures. */
+const peerStats = <M>(remote: RemotePeer<M>): PeerStats => ({
+  ...remote.link.stats(),
+  positionDecodeFailures: remote.codecs.positionDecodeFailures,
+});
+
 /** An event to tell the game once the room's state is consistent again. */
 type Announce = () => void;
 const SILENT: Announce = () => {};
@@ -163,12 +169,12 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   stats(peerId: string): PeerStats {
     const remote = this.remotes.get(peerId);
     if (remote === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
-    return remote.link.stats();
+    return peerStats(remote);
   }
 
   /** Statistics of the whole room. */
   roomStats(): RoomStats {
-    return aggregateStats([...this.remotes.values()].map((remote) => remote.link.stats()));
+    return aggregateStats([...this.remotes.values()].map(peerStats));
   }
 
   /** Leaves the room. */
