@@ -13,8 +13,11 @@ export type SendDatagram = (datagram: Uint8Array) => boolean;
 
 /** Time and timers, injectable so tests can run the conditioner on a fake clock. */
 export interface ConditionerClock {
+  /** Milliseconds on a monotonic clock. */
   now(): number;
+  /** Runs `run` once after `ms`; returns a handle for {@link clearTimeout}. */
   setTimeout(run: () => void, ms: number): unknown;
+  /** Cancels a timer (an undefined handle is ignored). */
   clearTimeout(handle: unknown): void;
 }
 

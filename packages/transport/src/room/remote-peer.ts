@@ -46,7 +46,9 @@ export class RemotePeer<M> implements Flushable {
   relayIndex: number;
   /** The lobby's nonce for this pair: what the direct link proves ('' when the lobby gave none). */
   pairNonce: string;
+  /** Its codec state: position encoders and decoders follow this peer's acknowledgements. */
   readonly codecs: PeerChannelCodecs<M>;
+  /** Its session, over whichever path is active. */
   readonly link: PeerLink;
   /** The relay path: through the link conditioner, then the lobby. */
   readonly relay: DatagramPath;
