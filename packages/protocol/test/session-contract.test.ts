@@ -17,7 +17,9 @@ const CHANNELS: ChannelDefinition[] = [
   { name: 'events', kind: 'reliable-unordered' },
 ];
 
+/** Two sessions; pacing is off unless asked for (these tests pin framing and delivery; session-pacing.test.ts pins pacing). */
 function pair(options: Partial<SessionOptions> = {}) {
+  options = { sendRate: false, ...options };
   const inbox: { a: [number, Uint8Array][]; b: [number, Uint8Array][] } = { a: [], b: [] };
   const tokens: { a: [number, number][]; b: [number, number][] } = { a: [], b: [] };
   const a = new Session(

@@ -10,6 +10,9 @@ export interface DatagramSink {
   closeDatagram(batch: DatagramBatch, bytes: Uint8Array, now: number): void;
 }
 
+/** Header bytes the pacer counts per datagram (a typical ack block). */
+const DATAGRAM_OVERHEAD = 8;
+
 /**
  * The datagrams of one `poll`: frames are appended with the write methods,
  * and a new datagram is opened whenever the next frame does not fit.
@@ -27,6 +30,8 @@ export class DatagramBatch {
   pieces: ReliablePiece[] = [];
   /** Delivery tokens in the open datagram, as (channel, token) pairs. */
   tokens: number[] = [];
+  /** Bytes of frames written so far, plus a header's worth per datagram (what the pacer budgets). */
+  written = 0;
   private current: DatagramWriter | undefined;
 
   constructor(
@@ -39,6 +44,7 @@ export class DatagramBatch {
     if (this.current !== undefined && this.current.remaining >= size) return this.current;
     this.close();
     const { writer, sequence } = this.sink.openDatagram(this.now);
+    this.written += DATAGRAM_OVERHEAD;
     this.current = writer;
     this.sequence = sequence;
     this.count++;
@@ -52,6 +58,7 @@ export class DatagramBatch {
     const size =
       3 + (fragmented ? varintSize(piece.index) + varintSize(piece.count) : 0) + varintSize(length) + length;
     const writer = this.reserve(size);
+    this.written += size;
     writer.u8(((fragmented ? FrameType.Fragment : FrameType.Reliable) << 5) | piece.message.channel);
     writer.u16(piece.message.id & 0xffff);
     if (fragmented) {
@@ -67,7 +74,9 @@ export class DatagramBatch {
 
   /** Writes an unreliable (or sequenced) message; `token` ≥ 0 is reported when its packet is acked. */
   writeUnreliable(channel: number, payload: Uint8Array, token: number): void {
-    const writer = this.reserve(1 + varintSize(payload.length) + payload.length);
+    const size = 1 + varintSize(payload.length) + payload.length;
+    const writer = this.reserve(size);
+    this.written += size;
     writer.u8((FrameType.Unreliable << 5) | channel);
     writer.varint(payload.length);
     writer.raw(payload);

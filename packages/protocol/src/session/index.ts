@@ -1,4 +1,5 @@
 export type { RefuseMessage, SessionHandlers } from './delivery-queue.js';
+export { SEND_RATE_DEFAULTS, type SendRateOptions } from './send-rate.js';
 export { Session } from './session.js';
 export {
   type ChannelDefinition,

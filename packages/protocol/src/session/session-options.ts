@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { SEND_RATE_DEFAULTS, type SendRateOptions } from './send-rate.js';
 import { MAX_CHANNELS, MAX_HEADER_BYTES } from './wire-format.js';
 
 /**
@@ -56,6 +57,15 @@ export interface SessionOptions {
   ackDelayMs?: number;
   /** Longest probe timeout after exponential backoff, in ms. Default 2000. */
   maxProbeTimeoutMs?: number;
+  /**
+   * Congestion control: a send-rate estimate (bytes per second) that the
+   * session paces to. Under pressure an unreliable-sequenced channel sends
+   * only its newest message, plain unreliable messages that do not fit are
+   * dropped, and reliable ones wait in the queue (whose limits throw
+   * `SendQueueFullError`). `false` turns pacing off. Default: start at
+   * 256 KiB/s, never below 16 KiB/s or above 16 MiB/s.
+   */
+  sendRate?: Partial<SendRateOptions> | false;
 }
 
 /** {@link SessionOptions} with every default filled in. */
@@ -85,6 +95,8 @@ export const SESSION_DEFAULTS = {
   ackDelayMs: 0,
   /** See {@link SessionOptions.maxProbeTimeoutMs}. */
   maxProbeTimeoutMs: 2000,
+  /** See {@link SessionOptions.sendRate}. */
+  sendRate: SEND_RATE_DEFAULTS,
 } as const satisfies Omit<ResolvedSessionOptions, 'channels'>;
 
 const CHANNEL_KINDS: ReadonlySet<string> = new Set([
@@ -117,16 +129,28 @@ export function resolveSessionOptions(options: SessionOptions): ResolvedSessionO
   integerIn('maxPendingReliableMessages', resolved.maxPendingReliableMessages, 1, 2 ** 31);
   integerIn('maxPendingReliableBytes', resolved.maxPendingReliableBytes, resolved.maxMessageSize, 2 ** 40);
   numberIn('initialRttMs', resolved.initialRttMs, 1, 60_000);
+  if (resolved.sendRate !== false) {
+    const rate = { ...SEND_RATE_DEFAULTS, ...stripUndefined(resolved.sendRate) };
+    numberIn('sendRate.minBytesPerSecond', rate.minBytesPerSecond, 1, 2 ** 40);
+    numberIn('sendRate.maxBytesPerSecond', rate.maxBytesPerSecond, rate.minBytesPerSecond, 2 ** 40);
+    numberIn(
+      'sendRate.initialBytesPerSecond',
+      rate.initialBytesPerSecond,
+      rate.minBytesPerSecond,
+      rate.maxBytesPerSecond,
+    );
+    resolved.sendRate = rate;
+  }
   numberIn('maxAckDelayMs', resolved.maxAckDelayMs, 0, 10_000);
   numberIn('ackDelayMs', resolved.ackDelayMs, 0, resolved.maxAckDelayMs);
   numberIn('maxProbeTimeoutMs', resolved.maxProbeTimeoutMs, 1, 600_000);
   return resolved;
 }
 
-function stripUndefined(options: SessionOptions): SessionOptions {
+function stripUndefined<T extends object>(options: T): T {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) if (value !== undefined) copy[key] = value;
-  return copy as unknown as SessionOptions;
+  return copy as T;
 }
 
 function integerIn(field: string, value: number, min: number, max: number): void {

@@ -44,6 +44,12 @@ export interface SessionStats {
   datagramsRejected: number;
   /** Accepted datagrams left unacknowledged because a handler refused an unreliable message in them. */
   packetsRefused: number;
+  /** Unreliable messages dropped before sending by congestion control (sequenced: older states superseded by a newer one). */
+  unreliableDropped: number;
+  /** The congestion controller's send-rate estimate for the current path, bytes per second (`Infinity` with `sendRate: false`). */
+  sendRateBytesPerSecond: number;
+  /** Bytes waiting to be sent or acknowledged: pending reliable messages plus queued unreliable ones. */
+  queuedBytes: number;
   /** Reliable messages held: queued or in flight, not yet acknowledged. */
   pendingReliableMessages: number;
   /** Bytes of those messages. */
@@ -69,6 +75,7 @@ export class SessionCounters {
   staleMessagesDropped = 0;
   datagramsRejected = 0;
   packetsRefused = 0;
+  unreliableDropped = 0;
   lossRate = 0;
 
   /** Feeds one packet outcome into the loss moving average (gain 1/16). */
@@ -80,7 +87,12 @@ export class SessionCounters {
 /** Figures of a {@link SessionStats} that live outside the counters. */
 export type QueueFigures = Pick<
   SessionStats,
-  'pendingReliableMessages' | 'pendingReliableBytes' | 'packetsInFlight' | 'receiveBufferedBytes'
+  | 'pendingReliableMessages'
+  | 'pendingReliableBytes'
+  | 'packetsInFlight'
+  | 'receiveBufferedBytes'
+  | 'sendRateBytesPerSecond'
+  | 'queuedBytes'
 >;
 
 /** Assembles a {@link SessionStats} snapshot. */
@@ -107,6 +119,7 @@ export function buildStats(c: SessionCounters, rtt: RttEstimator, queues: QueueF
     staleMessagesDropped: c.staleMessagesDropped,
     datagramsRejected: c.datagramsRejected,
     packetsRefused: c.packetsRefused,
+    unreliableDropped: c.unreliableDropped,
     ...queues,
   };
 }

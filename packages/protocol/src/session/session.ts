@@ -15,6 +15,7 @@ import { ReceiveTracker } from './receive-tracker.js';
 import type { OutgoingMessage, ReliablePiece } from './reliable-piece.js';
 import { ReliableSender } from './reliable-sender.js';
 import { RttEstimator } from './rtt-estimator.js';
+import { SendRate } from './send-rate.js';
 import { SentPacket, SentPackets } from './sent-packets.js';
 import {
   type ResolvedSessionOptions,
@@ -85,6 +86,10 @@ export class Session implements DatagramSink {
   private lossTime = Number.POSITIVE_INFINITY;
   private newReliableChannelCursor = 0;
   private readonly deliveries = new DeliveryQueue();
+  /** The pacer, unless `sendRate: false`. */
+  private readonly sendRate: SendRate | undefined;
+  /** Time of the current `receive` or `poll` (loss and ack callbacks need it). */
+  private clock = 0;
 
   constructor(options: SessionOptions, handlers: SessionHandlers) {
     this.options = resolveSessionOptions(options);
@@ -114,6 +119,9 @@ export class Session implements DatagramSink {
       ),
     );
     this.writer = new DatagramWriter(this.options.maxDatagramSize);
+    const rate = this.options.sendRate;
+    this.sendRate =
+      rate === false ? undefined : new SendRate(rate as Required<typeof rate>, this.options.maxDatagramSize);
     this.maxUnreliablePayload = this.options.maxDatagramSize - MAX_HEADER_BYTES - 1 - 3;
   }
 
@@ -181,6 +189,7 @@ export class Session implements DatagramSink {
    * input bytes; only an exception from a handler propagates.
    */
   receive(datagram: Uint8Array, now: number): HandoffError | undefined {
+    this.clock = now;
     const parser = this.parser;
     try {
       parser.parse(datagram);
@@ -223,6 +232,7 @@ export class Session implements DatagramSink {
    * right after {@link send} when latency matters.
    */
   poll(now: number): Uint8Array[] {
+    this.clock = now;
     this.lossTime = this.sent.detectLosses(now, this.lossDelay());
     this.probeIfDue(now);
     const builder = new DatagramBatch(this, now);
@@ -234,13 +244,21 @@ export class Session implements DatagramSink {
       received.ackPending &&
       (received.ackElicitingPending >= ACK_ELICITING_THRESHOLD || now >= this.ackDeadline());
     this.writeChannelAcks(builder, ackDue);
+    // Retransmissions, acks and pings always go; new data waits for the pacer.
+    const budget = this.sendRate?.budget(now) ?? Number.POSITIVE_INFINITY;
     this.writeResends(builder);
-    this.writeUnreliable(builder);
-    this.writeNewReliable(builder);
+    this.writeUnreliable(builder, budget);
+    this.writeNewReliable(builder, budget);
     if (this.pingPending && !builder.ackEliciting) builder.writePing();
     this.pingPending = false;
     if (builder.count === 0 && ackDue) builder.reserve(0);
-    return builder.finish();
+    const datagrams = builder.finish();
+    if (this.sendRate !== undefined && datagrams.length > 0) {
+      let bytes = 0;
+      for (const datagram of datagrams) bytes += datagram.length;
+      this.sendRate.spent(bytes, now);
+    }
+    return datagrams;
   }
 
   /**
@@ -269,6 +287,7 @@ export class Session implements DatagramSink {
    */
   pathChanged(now: number): void {
     this.rtt.reset();
+    this.sendRate?.reset();
     this.firstPacketOnPath = this.sent.nextSequence;
     this.ptoCount = 0;
     this.lastAckElicitingSentAt = now;
@@ -278,7 +297,11 @@ export class Session implements DatagramSink {
   /** Current counters and estimates. */
   stats(): SessionStats {
     const { messages, bytes } = this.pending();
+    let unreliableBytes = 0;
+    for (const payload of this.unreliablePayloads) unreliableBytes += payload.length;
     return buildStats(this.counters, this.rtt, {
+      sendRateBytesPerSecond: this.sendRate?.bytesPerSecond ?? Number.POSITIVE_INFINITY,
+      queuedBytes: bytes + unreliableBytes,
       pendingReliableMessages: messages,
       pendingReliableBytes: bytes,
       packetsInFlight: this.sent.inFlight,
@@ -315,6 +338,7 @@ export class Session implements DatagramSink {
   // ---- acknowledgement and loss -----------------------------------------
 
   private onPacketAcked(packet: SentPacket): void {
+    this.sendRate?.acked(this.clock, this.rtt.smoothed);
     this.counters.packetsAcked++;
     this.counters.packetOutcome(false);
     this.ptoCount = 0;
@@ -324,6 +348,8 @@ export class Session implements DatagramSink {
   }
 
   private onPacketLost(packet: SentPacket): void {
+    // Only losses on the current path say something about its capacity.
+    if (packet.sequence >= this.firstPacketOnPath) this.sendRate?.lost(this.clock, this.rtt.smoothed);
     this.counters.packetsLost++;
     this.counters.packetOutcome(true);
     // Only content whose latest transmission was this packet needs another one.
@@ -408,7 +434,7 @@ export class Session implements DatagramSink {
     }
   }
 
-  private writeNewReliable(batch: DatagramBatch): void {
+  private writeNewReliable(batch: DatagramBatch, budget: number): void {
     const count = this.senders.length;
     // Rotate the starting channel so one busy channel cannot starve the others.
     const first = this.newReliableChannelCursor++ % count;
@@ -416,21 +442,70 @@ export class Session implements DatagramSink {
       const sender = this.senders[(first + n) % count];
       if (sender === undefined) continue;
       for (let piece = sender.peekSendable(); piece !== undefined; piece = sender.peekSendable()) {
+        // Over the pacer's budget the rest waits in the queue (back-pressure: SendQueueFullError).
+        if (batch.written >= budget) return;
         sender.takeSendable();
         batch.writePiece(piece);
       }
     }
   }
 
-  private writeUnreliable(batch: DatagramBatch): void {
+  private writeUnreliable(batch: DatagramBatch, budget: number): void {
     const channels = this.unreliableChannels;
     if (channels.length === 0) return;
-    const payloads = this.unreliablePayloads;
-    const tokens = this.unreliableTokens;
+    let payloads = this.unreliablePayloads;
+    let tokens = this.unreliableTokens;
+    let queued = channels;
+    if (this.unreliableBytes(payloads) + batch.written > budget)
+      ({ queued, payloads, tokens } = this.newestOnly());
     this.unreliableChannels = [];
     this.unreliablePayloads = [];
     this.unreliableTokens = [];
-    for (let i = 0; i < channels.length; i++) batch.writeUnreliable(channels[i]!, payloads[i]!, tokens[i]!);
+    for (let i = 0; i < queued.length; i++) {
+      const channel = queued[i]!;
+      const payload = payloads[i]!;
+      if (batch.written + payload.length + 2 > budget) {
+        // Out of budget: a sequenced channel's newest state waits for the next poll; the rest is dropped.
+        if (this.kinds[channel] === Kind.Sequenced) {
+          this.unreliableChannels.push(channel);
+          this.unreliablePayloads.push(payload);
+          this.unreliableTokens.push(tokens[i]!);
+        } else this.counters.unreliableDropped++;
+        continue;
+      }
+      batch.writeUnreliable(channel, payload, tokens[i]!);
+    }
+  }
+
+  private unreliableBytes(payloads: readonly Uint8Array[]): number {
+    let bytes = 0;
+    for (const payload of payloads) bytes += payload.length + 2;
+    return bytes;
+  }
+
+  /**
+   * The queued unreliable messages with every sequenced channel cut down to
+   * its newest message (newest wins; older ones are dropped and counted).
+   */
+  private newestOnly(): { queued: number[]; payloads: Uint8Array[]; tokens: number[] } {
+    const channels = this.unreliableChannels;
+    const newest = new Map<number, number>();
+    for (let i = 0; i < channels.length; i++)
+      if (this.kinds[channels[i]!] === Kind.Sequenced) newest.set(channels[i]!, i);
+    const queued: number[] = [];
+    const payloads: Uint8Array[] = [];
+    const tokens: number[] = [];
+    for (let i = 0; i < channels.length; i++) {
+      const channel = channels[i]!;
+      if (this.kinds[channel] === Kind.Sequenced && newest.get(channel) !== i) {
+        this.counters.unreliableDropped++;
+        continue;
+      }
+      queued.push(channel);
+      payloads.push(this.unreliablePayloads[i]!);
+      tokens.push(this.unreliableTokens[i]!);
+    }
+    return { queued, payloads, tokens };
   }
 
   private pending(): { messages: number; bytes: number } {

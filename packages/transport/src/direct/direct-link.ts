@@ -37,6 +37,9 @@ export interface DirectLinkOptions extends DirectTiming {
   conditioner?: PathConditioner;
 }
 
+/** Bytes the data channel may hold unsent before datagrams are dropped instead (a few hundred ms of a busy game). */
+export const MAX_DIRECT_BUFFERED_BYTES = 256 * 1024;
+
 /**
  * One attempt at a direct WebRTC link with one peer: one unordered,
  * zero-retransmit data channel; negotiated through the lobby; validated by
@@ -69,6 +72,10 @@ export class DirectLink {
     const send = (bytes: Uint8Array): boolean => {
       const channel = this.channel;
       if (channel === undefined || channel.readyState !== 'open') return false;
+      // A full send buffer means the path carries less than we send: drop here
+      // (the session resends what is reliable and its pacer slows down), never
+      // queue without bound inside the data channel.
+      if (channel.bufferedAmount > MAX_DIRECT_BUFFERED_BYTES) return false;
       try {
         channel.send(bytes as Uint8Array<ArrayBuffer>);
         return true;
