@@ -13,8 +13,12 @@ import { ErrorCode, HandoffError } from '@handoff/protocol';
 export type RtcPeerConnectionConstructor = typeof globalThis extends {
   RTCPeerConnection: new (configuration?: infer Configuration) => infer Connection;
 }
-  ? new (configuration: NonNullable<Configuration>) => Connection
-  : new (configuration: never) => unknown;
+  ? new (
+      configuration: NonNullable<Configuration>,
+    ) => Connection
+  : new (
+      configuration: never,
+    ) => unknown;
 
 /** The optional package that gives Node its WebRTC (a peer dependency of `@handoff/transport`). */
 export const NODE_WEBRTC_PACKAGE = 'node-datachannel';
