@@ -1,12 +1,19 @@
 import type { PeerReport, PlayerEvent } from './player-messages.js';
 
+/** A path a pair must end on. */
+export type ExpectedPath = 'direct' | 'relay' | 'any';
+
 /** A player's final report. */
 export type PlayerReport = Extract<PlayerEvent, { type: 'report' }>;
 
 /** What a scenario demands of every pair at the end. */
 export interface Expectation {
-  /** The path every pair must end on; `any` when either is fine (the session just has to survive). */
-  path: 'direct' | 'relay' | 'any';
+  /**
+   * The path every pair must end on; `any` when either is fine (the session
+   * just has to survive); or, in a mixed room, a function of the two
+   * players' names.
+   */
+  path: ExpectedPath | ((a: string, b: string) => ExpectedPath);
   /** Share of the positions sent that must arrive (unreliable: loss and switches may cost a few). */
   minPositionShare: number;
   /** Longest allowed silence in a peer's positions while playing, ms ("playing normally"). */
@@ -78,14 +85,14 @@ export function checkReports(reports: readonly PlayerReport[], expectation: Expe
             `${label}: positions stopped for ${seen.longestPositionGapMs} ms (> ${expectation.maxPositionGapMs})`,
           );
       }
+      const expected =
+        typeof expectation.path === 'function' ? expectation.path(a.name, b.name) : expectation.path;
       for (const [viewer, view] of [
         [a, ab],
         [b, ba],
       ] as const) {
-        if (expectation.path !== 'any' && view.path !== expectation.path)
-          failures.push(
-            `${viewer.name}: ended on ${view.path} to ${view.peerName}, expected ${expectation.path}`,
-          );
+        if (expected !== 'any' && view.path !== expected)
+          failures.push(`${viewer.name}: ended on ${view.path} to ${view.peerName}, expected ${expected}`);
       }
       const sides = [ab.timeToDirectMs, ba.timeToDirectMs];
       pairs.push({

@@ -52,6 +52,27 @@ export class Match {
     return Math.max(...this.views().map(([viewer, peer]) => this.view(viewer, peer).at ?? 0));
   }
 
+  /**
+   * Waits until every pair `selected` by player names is direct (seen from
+   * both sides); resolves with the time (`Date.now()`) the last one got there.
+   */
+  async waitPairs(selected: (a: string, b: string) => boolean, timeoutMs: number): Promise<number> {
+    const views = this.views().filter(([viewer, peer]) => selected(viewer.name, peer.name));
+    await Promise.all(
+      this.players.map((viewer) =>
+        viewer.until(
+          'every selected peer direct',
+          () =>
+            views.every(([v, peer]) => v !== viewer || this.view(viewer, peer).path === 'direct')
+              ? true
+              : undefined,
+          timeoutMs,
+        ),
+      ),
+    );
+    return Math.max(0, ...views.map(([viewer, peer]) => this.view(viewer, peer).at ?? 0));
+  }
+
   /** Path changes of every player toward any peer, in time order: the scenario's story. */
   timeline(since: number): string[] {
     return this.players

@@ -18,6 +18,8 @@ export interface PlayerConfig {
   positionHz: number;
   /** Write libdatachannel's debug log to stderr (the orchestrator's `--rtc-log`). */
   rtcLog?: boolean;
+  /** The room's `direct` option: `never` is privacy mode (relay only). Default `auto`. */
+  direct?: 'auto' | 'never';
 }
 
 /** Commands to a player. */

@@ -49,7 +49,11 @@ const timers: ReturnType<typeof setInterval>[] = [];
 async function connectWithRetries(attempts: number): Promise<LobbyClient<Channels>> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await connect<Channels>(config.url, { name: config.name, channels });
+      return await connect<Channels>(config.url, {
+        name: config.name,
+        channels,
+        room: { direct: config.direct ?? 'auto' },
+      });
     } catch (error) {
       if (attempt >= attempts) throw error;
       emit({ type: 'lobby', event: `connect failed (${(error as Error).message}), retrying` });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DIRECT_RETRY_DEFAULTS } from '@handoff/transport';
+import type { ExpectedPath } from './checks.js';
 import { blackhole, flushConntrack, removeBlackhole, udpDropped } from './faults.js';
 import type { Match } from './match.js';
 import { maxDirectAttempts } from './retry-budget.js';
@@ -108,5 +109,27 @@ export function conntrackFlush(): Play {
     context.note(
       after.length === 0 ? 'no path change after the flush' : `after the flush: ${after.join('; ')}`,
     );
+  };
+}
+
+/**
+ * A mixed room: every pair reaches the path its NATs allow — the direct pairs
+ * within 15 s, while the others never leave the relay — then the room plays
+ * on for a while, everyone from the first second (positions flow on the
+ * relay before any direct link exists).
+ */
+export function mixedRoom(expected: (a: string, b: string) => ExpectedPath): Play {
+  return async ({ match, fail, measure, formedAt }) => {
+    const directAt = await match.waitPairs((a, b) => expected(a, b) === 'direct', 15_000);
+    measure('room formed → every direct pair direct (ms)', directAt - formedAt);
+    await sleep(RELAY_PLAY_MS);
+    for (const viewer of match.players)
+      for (const peer of match.players) {
+        if (peer === viewer || expected(viewer.name, peer.name) !== 'relay') continue;
+        if (match.view(viewer, peer).at !== undefined)
+          fail(
+            `${viewer.name} → ${peer.name} left the relay; its NATs (or privacy mode) should keep it there`,
+          );
+      }
   };
 }

@@ -99,8 +99,14 @@ async function runRound(
 ): Promise<void> {
   const players = lab.routers.flatMap((router, r) =>
     router.hosts.map((host, h) => {
-      const name = `${router.kind}${r}${router.hosts.length > 1 ? `.${h}` : ''}`;
-      const config: PlayerConfig = { url, name, ...TRAFFIC };
+      const kind = scenario.routers[r]?.privacy === true ? 'private' : router.kind;
+      const name = `${kind}${r}${router.hosts.length > 1 ? `.${h}` : ''}`;
+      const config: PlayerConfig = {
+        url,
+        name,
+        ...(scenario.traffic ?? TRAFFIC),
+        ...(scenario.routers[r]?.privacy === true ? { direct: 'never' as const } : {}),
+      };
       return new PlayerHandle(name, host.namespace, config, cwd, logDir);
     }),
   );

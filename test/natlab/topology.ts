@@ -8,6 +8,8 @@ export interface RouterSpec {
   kind: NatKind;
   /** Hosts (players' machines) behind it: 1, or 2 for `same-lan`. */
   hosts: number;
+  /** Its players play in privacy mode (`direct: 'never'`). */
+  privacy?: boolean;
 }
 
 /** A router as built. */

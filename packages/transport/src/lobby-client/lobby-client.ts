@@ -298,20 +298,31 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     return welcome;
   }
 
-  private async joined(message: Request, options?: RequestOptions): Promise<Room<M>> {
-    const reply = await this.request(message, options);
-    if (reply.type !== 'room:joined') throw new LobbyConnectionError(`unexpected answer: ${reply.type}`);
-    const channels = (this.options.channels ?? DEFAULT_CHANNELS) as ChannelSpecs<M>;
-    return new Room<M>(this, reply as RoomJoinedMessage, channels, this.options.room);
+  /**
+   * Joins (or creates) a room. The `Room` is built the moment `room:joined`
+   * is routed, so it hears the presence events the lobby sent right after
+   * it (a player that joins at the same time as us).
+   */
+  private joined(message: Request, options?: RequestOptions): Promise<Room<M>> {
+    return this.request(message, options, (reply) => {
+      if (reply.type !== 'room:joined') throw new LobbyConnectionError(`unexpected answer: ${reply.type}`);
+      const channels = (this.options.channels ?? DEFAULT_CHANNELS) as ChannelSpecs<M>;
+      return new Room<M>(this, reply as RoomJoinedMessage, channels, this.options.room);
+    });
   }
 
-  private request(message: Request, options: RequestOptions = {}): Promise<ServerMessage> {
+  private request<T = ServerMessage>(
+    message: Request,
+    options: RequestOptions = {},
+    adopt?: (reply: ServerMessage) => T,
+  ): Promise<T> {
     const requestId = this.pending.allocate();
     const answer = this.pending.wait(
       requestId,
       message.type,
       options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000,
       options.signal,
+      adopt,
     );
     if (!this.sendControl({ ...message, requestId } as ClientMessage)) {
       this.pending.failAll('not connected');

@@ -7,6 +7,7 @@ import {
 } from './errors.js';
 
 interface Pending {
+  /** Settles with the answer; runs synchronously inside {@link PendingRequests.answer}. */
   resolve(message: ServerMessage): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
@@ -33,13 +34,21 @@ export class PendingRequests {
     return id;
   }
 
-  /** Waits for the answer to `requestId`; `error` answers reject with `LobbyRequestError`. */
-  wait(
+  /**
+   * Waits for the answer to `requestId`; `error` answers reject with
+   * `LobbyRequestError`. `adopt`, if given, turns the answer into the result
+   * synchronously, as the answer is routed — before any later frame from the
+   * lobby is handled (a joined room must exist before the presence events
+   * that follow its `room:joined` in the same read). If it throws, the
+   * request rejects with that error.
+   */
+  wait<T = ServerMessage>(
     requestId: number,
     description: string,
     timeoutMs: number,
     signal?: AbortSignal,
-  ): Promise<ServerMessage> {
+    adopt?: (message: ServerMessage) => T,
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(new OperationAbortedError(`${description}: aborted`));
@@ -55,7 +64,17 @@ export class PendingRequests {
       }, timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(requestId, {
-        resolve,
+        resolve: (message) => {
+          if (adopt === undefined) {
+            resolve(message as T);
+            return;
+          }
+          try {
+            resolve(adopt(message));
+          } catch (error) {
+            reject(error as Error);
+          }
+        },
         reject,
         timer,
         cleanup: () => signal?.removeEventListener('abort', onAbort),
