@@ -74,4 +74,62 @@ describe('position channels', () => {
     const sent = alice.stats(bob.me.id).traffic.relay;
     expect(sent.bytesOut / sent.datagramsOut).toBeLessThan(220);
   });
+
+  it('survives a one-way ack stall with late arrivals: no decode failure, the stream never breaks (#18)', async () => {
+    lobby = createLobbyServer({
+      port: 0,
+      host: '127.0.0.1',
+      stunPort: false,
+      logger: pino({ level: 'silent' }),
+    });
+    const { port } = await lobby.start();
+    const url = `ws://127.0.0.1:${port}/`;
+    const rooms: Room<{ pos: EntityState[] }>[] = [];
+    for (let i = 0; i < 2; i++) {
+      // Jitter of 60 ms on a 2 ms path reorders: snapshots arrive after newer ones (the stale path).
+      const client = await connect(url, {
+        channels,
+        room: { direct: 'never', conditioner: { relay: { latencyMs: 2, jitterMs: 60, seed: 18 + i } } },
+      });
+      clients.push(client);
+      rooms.push(
+        i === 0
+          ? await client.createRoom({ name: 'R', capacity: 2, visibility: 'public' })
+          : await client.joinRoom({ roomId: rooms[0]!.id }),
+      );
+    }
+    const [alice, bob] = rooms as [Room<{ pos: EntityState[] }>, Room<{ pos: EntityState[] }>];
+    await waitFor(() => alice.peers.size === 1);
+    const errors: string[] = [];
+    bob.on('message:error', (event) => errors.push(event.error.message));
+    let received = 0;
+    bob.on('message', () => received++);
+    const world = (tick: number): EntityState[] => [{ id: 1, x: tick % 1000, y: tick % 7, z: 0, yaw: 0 }];
+    let tick = 0;
+    const send = setInterval(() => {
+      alice.broadcast('pos', world(tick));
+      bob.broadcast('pos', world(tick));
+      tick++;
+    }, 30);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Bob's acknowledgements stop for about as long as Alice's 32-snapshot history lasts (the
+      // dangerous case: her baseline is the oldest one Bob may still hold) while her snapshots still
+      // arrive, late ones included. Several stalls of slightly different lengths to hit it.
+      for (const stallMs of [900, 930, 960, 990, 1020]) {
+        bob.conditioner = { relay: { loss: 1 } };
+        await new Promise((resolve) => setTimeout(resolve, stallMs));
+        bob.conditioner = { relay: { latencyMs: 2, jitterMs: 60, seed: stallMs } };
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+      const before = received;
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(received - before).toBeGreaterThan(50); // the stream flows again after the stall
+    } finally {
+      clearInterval(send);
+    }
+    expect(errors).toEqual([]);
+    expect(bob.stats(alice.me.id).positionDecodeFailures).toBe(0);
+    expect(bob.stats(alice.me.id).session.staleMessagesDropped).toBeGreaterThan(0); // late arrivals did happen
+  });
 });

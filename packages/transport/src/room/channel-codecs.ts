@@ -18,7 +18,7 @@ export class PeerChannelCodecs<M> {
   private readonly decoders = new Map<number, PositionDecoder>();
   /** The 16-bit sequence of the snapshot `decode` returned last (position channels), else undefined. */
   lastSequence: number | undefined;
-  /** Position snapshots from this peer that failed to decode (fresh and stale), see {@link PeerStats}. */
+  /** Fresh position snapshots from this peer that failed to decode, see {@link PeerStats}. */
   positionDecodeFailures = 0;
 
   constructor(
@@ -78,7 +78,7 @@ export class PeerChannelCodecs<M> {
       decoder.decodeStale(bytes);
       return true;
     } catch {
-      this.positionDecodeFailures++;
+      // A late snapshot whose baseline is gone: expected under reordering, not counted.
       return false;
     }
   }

@@ -37,7 +37,7 @@ export interface PeerStats {
   directHeartbeatRttMs: number | undefined;
   /**
    * Position snapshots from this peer that failed to decode (all position
-   * channels). Such a snapshot is never acknowledged, so the sender stops
+   * channels; a late snapshot that lost to a newer one is not counted). Such a snapshot is never acknowledged, so the sender stops
    * using it as a baseline and the stream heals within a round trip; a
    * count that keeps climbing means the peers' codec options differ.
    */
