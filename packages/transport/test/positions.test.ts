@@ -89,7 +89,7 @@ describe('position channels', () => {
       // Jitter of 60 ms on a 2 ms path reorders: snapshots arrive after newer ones (the stale path).
       const client = await connect(url, {
         channels,
-        room: { direct: 'never', conditioner: { relay: { latencyMs: 2, jitterMs: 60, seed: 18 + i } } },
+        room: { direct: 'never', conditioner: { relay: { latencyMs: 2, jitterMs: 60 }, seed: 18 + i } },
       });
       clients.push(client);
       rooms.push(
@@ -119,7 +119,7 @@ describe('position channels', () => {
       for (const stallMs of [900, 930, 960, 990, 1020]) {
         bob.conditioner = { relay: { loss: 1 } };
         await new Promise((resolve) => setTimeout(resolve, stallMs));
-        bob.conditioner = { relay: { latencyMs: 2, jitterMs: 60, seed: stallMs } };
+        bob.conditioner = { relay: { latencyMs: 2, jitterMs: 60 }, seed: stallMs };
         await new Promise((resolve) => setTimeout(resolve, 400));
       }
       const before = received;
