@@ -135,7 +135,14 @@ async function pack(into: string): Promise<Map<string, Tarball>> {
 
 interface NodeResult {
   node: string;
-  installWarnings: { tarballs: number; nodeDatachannel: number; devTools: number; browserOnly: number };
+  installWarnings: {
+    tarballs: number;
+    nodeDatachannel: number;
+    devTools: number;
+    browserOnly: number;
+    /** The browser-only install again after `npm install-scripts deny msgpackr-extract`. */
+    afterDeny: number;
+  };
   skippedInstallScripts: string[];
   browserOnlyBytes: number;
   browserOnlyBiggest: { name: string; bytes: number }[];
@@ -200,7 +207,13 @@ async function consumerOn(major: number, tarballs: Map<string, Tarball>, base: s
       '@types/node',
     ]);
     await runOk('npm', ['pkg', 'set', 'scripts.lobby=handoff-lobby --port 8080'], { cwd: game, env });
-    return { tarballs: tarballsWarn, nodeDatachannel: ndcWarn, devTools: devWarn, browserOnly: 0 };
+    return {
+      tarballs: tarballsWarn,
+      nodeDatachannel: ndcWarn,
+      devTools: devWarn,
+      browserOnly: 0,
+      afterDeny: -1,
+    };
   });
 
   // Types: the guide's game and tsconfig, strict, no skipLibCheck; and with the DOM lib.
@@ -248,6 +261,17 @@ async function consumerOn(major: number, tarballs: Map<string, Tarball>, base: s
       ),
       'browser-only install has no node-datachannel',
     );
+    // The guide's answer to npm 11's note about msgpackr-extract: after it, a fresh install says nothing.
+    await runOk('npm', ['install-scripts', 'deny', 'msgpackr-extract'], { cwd: browser, env });
+    rmSync(modules, { recursive: true, force: true });
+    rmSync(join(browser, 'package-lock.json'), { force: true });
+    const again = await runOk('npm', ['install'], { cwd: browser, env });
+    const after = warningsOf(again).lines;
+    check(
+      after.length === 0,
+      `after npm install-scripts deny msgpackr-extract: ${after.length} npm warn lines`,
+    );
+    installWarnings.afterDeny = after.length;
     // The same game as plain JavaScript, for a Node player that has no node-datachannel.
     const js = ts.transpileModule(files.get('game.ts')!, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
@@ -394,13 +418,13 @@ try {
 const total = (performance.now() - started) / 1000;
 console.log('\n== summary');
 console.log(
-  '| Node | npm warn lines: 3 tarballs / node-datachannel / dev tools / browser-only | browser-only install | 3 packages / + node-datachannel | seconds |',
+  '| Node | npm warn lines: 3 tarballs / node-datachannel / dev tools / browser-only / browser-only after deny | browser-only install | 3 packages / + node-datachannel | seconds |',
 );
 console.log('|---|---|---|---|---|');
 for (const result of results) {
   const w = result.installWarnings;
   console.log(
-    `| ${result.node} | ${w.tarballs} / ${w.nodeDatachannel} / ${w.devTools} / ${w.browserOnly}${result.skippedInstallScripts.length > 0 ? ` (skipped install scripts: ${result.skippedInstallScripts.join(', ')})` : ''} | ${mb(result.browserOnlyBytes)} | ${mb(result.gameBytes.withoutNodeDatachannel)} / ${mb(result.gameBytes.withNodeDatachannel)} | ${Object.entries(
+    `| ${result.node} | ${w.tarballs} / ${w.nodeDatachannel} / ${w.devTools} / ${w.browserOnly} / ${w.afterDeny}${result.skippedInstallScripts.length > 0 ? ` (skipped install scripts: ${result.skippedInstallScripts.join(', ')})` : ''} | ${mb(result.browserOnlyBytes)} | ${mb(result.gameBytes.withoutNodeDatachannel)} / ${mb(result.gameBytes.withNodeDatachannel)} | ${Object.entries(
       result.seconds,
     )
       .map(([step, s]) => `${step} ${s}`)
