@@ -4,11 +4,21 @@ import {
   LobbyErrorCode,
   type RoomCreateMessage,
   type RoomJoinMessage,
+  type RoomListMessage,
   type RoomOptions,
   type RoomQuickJoinMessage,
 } from '@handoff/protocol/lobby';
+import type { AddressRecord } from './address-limits.js';
 import type { LobbyState } from './lobby-state.js';
 import type { Player } from './player.js';
+import type { Room } from './room.js';
+import { RoomListCache } from './room-list-cache.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** The address record of the player's connection (players are always connected while they send). */
+function addressOf(state: LobbyState, player: Player, now: number): AddressRecord {
+  return state.addresses.of(player.connection?.ip ?? 'unknown', now);
+}
 
 /**
  * Handles one decoded control message from a welcomed player. Every refusal
@@ -25,11 +35,9 @@ export function handleControl(state: LobbyState, player: Player, message: Client
     case 'room:create':
       createRoom(state, player, message, now);
       return;
-    case 'room:list': {
-      const rooms = state.rooms.list(message.filter, message.limit).map((room) => room.summary());
-      state.send(player, { type: 'room:list-result', requestId: message.requestId, rooms });
+    case 'room:list':
+      listRooms(state, player, message, now);
       return;
-    }
     case 'room:join':
       joinRoom(state, player, message, now);
       return;
@@ -60,6 +68,7 @@ export function handleControl(state: LobbyState, player: Player, message: Client
         return;
       }
       room.metadata = message.metadata;
+      state.rooms.touch();
       state.broadcast(room, { type: 'room:metadata', metadata: room.metadata }, player);
       state.send(player, { type: 'room:metadata', requestId: message.requestId, metadata: room.metadata });
       return;
@@ -102,7 +111,12 @@ function createAndJoin(
     state.fail(player, LobbyErrorCode.Unavailable, 'the lobby has no room for more rooms', requestId);
     return;
   }
-  if (!player.roomCreations.take(1, now)) {
+  const address = addressOf(state, player, now);
+  if (address.liveRooms >= state.limits.maxLiveRoomsPerIp) {
+    state.fail(player, LobbyErrorCode.TooManyRooms, 'your address has too many open rooms', requestId);
+    return;
+  }
+  if (!player.roomCreations.take(1, now) || !address.roomCreations.take(1, now)) {
     state.fail(
       player,
       LobbyErrorCode.TooManyRooms,
@@ -112,41 +126,104 @@ function createAndJoin(
     return;
   }
   const room = state.createRoom(options);
+  room.createdBy = address;
+  address.liveRooms++;
   state.join(player, room, requestId);
 }
 
 function joinRoom(state: LobbyState, player: Player, message: RoomJoinMessage, now: number): void {
   if (!canEnterRoom(state, player, message.requestId)) return;
-  const room =
-    message.roomId !== undefined
-      ? state.rooms.get(message.roomId)
-      : state.rooms.byJoinCode(message.code ?? '');
-  if (room === undefined) {
-    state.fail(player, LobbyErrorCode.RoomNotFound, 'no such room', message.requestId);
-    return;
-  }
-  if (room.hasPassword) {
-    // Refuse before comparing once the player has guessed too often: no brute force.
-    if (player.wrongPasswords.available(now) < 1) {
+  const address = addressOf(state, player, now);
+  let room: Room | undefined;
+  if (message.roomId !== undefined) room = state.rooms.get(message.roomId);
+  else {
+    // Codes are secrets of private rooms: refuse before looking once this player or address guessed too often.
+    if (player.failedCodeLookups.available(now) < 1 || address.failedCodeLookups.available(now) < 1) {
       state.fail(
         player,
         LobbyErrorCode.RateLimited,
-        'too many wrong passwords; wait a minute',
+        'too many unknown codes; wait a minute',
         message.requestId,
       );
       return;
     }
-    if (!room.passwordMatches(message.password)) {
-      player.wrongPasswords.take(1, now);
-      state.fail(player, LobbyErrorCode.WrongPassword, 'wrong password', message.requestId);
-      return;
+    room = state.rooms.byJoinCode(message.code ?? '');
+    if (room === undefined) {
+      player.failedCodeLookups.take(1, now);
+      address.failedCodeLookups.take(1, now);
     }
   }
+  if (room === undefined) {
+    state.fail(player, LobbyErrorCode.RoomNotFound, 'no such room', message.requestId);
+    return;
+  }
+  if (room.hasPassword && !checkPassword(state, player, address, room, message, now)) return;
   if (room.full) {
     state.fail(player, LobbyErrorCode.RoomFull, 'the room is full', message.requestId);
     return;
   }
   state.join(player, room, message.requestId);
+}
+
+/**
+ * Compares a join's password, refusing before the comparison once the
+ * player, its address or the room itself saw too many wrong ones: guessing
+ * is slow for one player, for one address, and for many addresses at once.
+ */
+function checkPassword(
+  state: LobbyState,
+  player: Player,
+  address: AddressRecord,
+  room: Room,
+  message: RoomJoinMessage,
+  now: number,
+): boolean {
+  const limits = state.limits;
+  room.wrongPasswords ??= new TokenBucket(
+    limits.maxWrongPasswordsPerMinutePerRoom / 60,
+    limits.maxWrongPasswordsPerMinutePerRoom,
+    now,
+  );
+  const buckets = [player.wrongPasswords, address.wrongPasswords, room.wrongPasswords];
+  if (buckets.some((bucket) => bucket.available(now) < 1)) {
+    state.fail(
+      player,
+      LobbyErrorCode.RateLimited,
+      'too many wrong passwords; wait a minute',
+      message.requestId,
+    );
+    return false;
+  }
+  if (room.passwordMatches(message.password)) return true;
+  for (const bucket of buckets) bucket.take(1, now);
+  state.fail(player, LobbyErrorCode.WrongPassword, 'wrong password', message.requestId);
+  return false;
+}
+
+/**
+ * Answers `room:list`: rate-limited per player and per address (a list is
+ * the biggest answer a small request gets), paged, and served from a cache
+ * of encoded answers that any change to the rooms invalidates.
+ */
+function listRooms(state: LobbyState, player: Player, message: RoomListMessage, now: number): void {
+  const address = addressOf(state, player, now);
+  if (player.roomLists.available(now) < 1 || address.roomLists.available(now) < 1) {
+    state.fail(player, LobbyErrorCode.RateLimited, 'too many room lists; slow down', message.requestId);
+    return;
+  }
+  player.roomLists.take(1, now);
+  address.roomLists.take(1, now);
+  player.send(listCache(state).answer(state.rooms, message));
+}
+
+const caches = new WeakMap<LobbyState, RoomListCache>();
+function listCache(state: LobbyState): RoomListCache {
+  let cache = caches.get(state);
+  if (cache === undefined) {
+    cache = new RoomListCache();
+    caches.set(state, cache);
+  }
+  return cache;
 }
 
 function quickJoin(state: LobbyState, player: Player, message: RoomQuickJoinMessage, now: number): void {

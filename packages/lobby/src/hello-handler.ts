@@ -18,6 +18,7 @@ import { newId, newSecret } from './ids.js';
 import type { LobbyState } from './lobby-state.js';
 import type { AuthenticatedPlayer, LobbyServerOptions } from './options.js';
 import { Player } from './player.js';
+import { awaitHost, learnMembership, returnHost, supersededTicket } from './restore-authority.js';
 
 /**
  * Answers `hello`: checks the protocol version, then either resumes a
@@ -143,6 +144,7 @@ async function restore(
   if (ticket === undefined) return 'unknown or expired session token';
   if (ticket.issuedAt >= state.startedAt) return 'unknown or expired session token';
   if (Date.now() - ticket.issuedAt > state.limits.maxRoomTicketAgeMs) return 'room ticket expired';
+  if (supersededTicket(state.rooms.get(ticket.roomId), ticket)) return 'room ticket superseded: you had left';
   const taken = (): boolean =>
     state.players.has(ticket.playerId) || state.restoredPlayers.has(ticket.playerId);
   if (taken()) return 'player already restored';
@@ -182,11 +184,19 @@ async function restore(
       capacity: ticket.capacity,
       visibility: ticket.visibility,
       passwordDigest: ticket.passwordDigest,
-      ...(request.metadata === undefined ? {} : { metadata: request.metadata }),
+      // Metadata only from the former host: a guest back first must not rewrite it.
+      ...(request.metadata === undefined || !ticket.wasHost ? {} : { metadata: request.metadata }),
     });
+    room.epoch = ticket.epoch;
+    if (!ticket.wasHost) awaitHost(state, room);
   }
   // A full room (others took the seats meanwhile): the player is back, roomless.
-  if (room !== undefined && !room.full) state.join(player, room, undefined, true);
+  if (room !== undefined && !room.full) {
+    const evicted = learnMembership(room, ticket);
+    for (const stale of evicted) state.leave(stale, 'kicked');
+    state.join(player, room, undefined, true);
+    if (ticket.wasHost && room.awaitingHost) returnHost(state, room, player, request.metadata);
+  }
   state.log.info(
     { playerId: player.id, roomId: ticket.roomId, inRoom: player.room !== undefined },
     'player restored from a room ticket',

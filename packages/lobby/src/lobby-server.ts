@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   HandoffError,
@@ -67,12 +68,31 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   private readonly wss: WebSocketServer;
   private readonly coalescer: WriteCoalescer;
   private readonly connections = new Set<ClientConnection>();
-  private readonly perIp = new Map<string, number>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepEvery = 1000;
+  private lastSweepAt = 0;
   private stun: StunServer | undefined;
   private stopping = false;
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
     this.upgrade(request, socket, head);
+  /** Sockets whose request headers have not arrived yet, and the timer that will close them. */
+  private readonly awaitingHeaders = new WeakMap<object, NodeJS.Timeout>();
+  /** Counts TCP sockets per address before any byte of HTTP: a slowloris cannot hold more than the limit. */
+  private readonly onSocket = (socket: Socket): void => {
+    // On your own server, your HTTP handler owns the sockets' requests: only upgrades are ours.
+    if (this.ownsHttp) this.armHeadersTimer(socket);
+    if (this.options.trustProxy === true) return; // the address is the proxy's; counted per forwarded address at upgrade
+    const record = this.state.addresses.of(socket.remoteAddress ?? 'unknown', performance.now());
+    if (record.sockets >= this.limits.maxConnectionsPerIp) {
+      this.metrics.closes.inc({ code: String(LobbyCloseCode.TooManyConnections) });
+      socket.destroy();
+      return;
+    }
+    record.sockets++;
+    socket.once('close', () => {
+      record.sockets--;
+    });
+  };
 
   constructor(options: LobbyServerOptions = {}) {
     super();
@@ -94,13 +114,18 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     this.ownsHttp = options.server === undefined;
     this.http =
       options.server ??
-      createServer((request, response) => {
-        if (!this.handleHttpRequest(request, response)) {
-          response
-            .writeHead(426, { 'content-type': 'text/plain' })
-            .end('Handoff lobby: connect with a WebSocket\n');
-        }
-      });
+      createServer(
+        // Node enforces headersTimeout only when it checks, every 30 s by default: check often.
+        { connectionsCheckingInterval: Math.max(100, Math.min(1000, this.limits.headersTimeoutMs / 4)) },
+        (request, response) => {
+          this.headersArrived(request.socket);
+          if (!this.handleHttpRequest(request, response)) {
+            response
+              .writeHead(426, { 'content-type': 'text/plain' })
+              .end('Handoff lobby: connect with a WebSocket\n');
+          }
+        },
+      );
     if (this.ownsHttp) {
       this.http.headersTimeout = this.limits.headersTimeoutMs;
       this.http.requestTimeout = this.limits.headersTimeoutMs * 2;
@@ -128,11 +153,13 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   /** Starts listening (unless attached to your server) and the timers. */
   async start(): Promise<LobbyAddress> {
     this.http.on('upgrade', this.onUpgrade);
-    const sweepEvery = Math.max(
+    this.http.on('connection', this.onSocket);
+    this.sweepEvery = Math.max(
       50,
       Math.min(1000, this.limits.handshakeTimeoutMs / 4, this.limits.idleTimeoutMs / 4),
     );
-    this.sweepTimer = setInterval(() => this.sweep(performance.now()), sweepEvery);
+    this.lastSweepAt = performance.now();
+    this.sweepTimer = setInterval(() => this.sweep(performance.now()), this.sweepEvery);
     this.sweepTimer.unref();
     if (this.ownsHttp) {
       const host = this.options.host ?? '0.0.0.0';
@@ -214,7 +241,31 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     this.log.info('lobby stopped');
   }
 
+  /**
+   * Closes a socket whose request headers do not arrive within
+   * `headersTimeoutMs`. Node has its own check (`headersTimeout`, with
+   * `connectionsCheckingInterval`), but measured on Node 20 it stops closing
+   * anything once one WebSocket upgrade has happened on the server — so the
+   * lobby keeps its own timer per socket, cleared by the request or upgrade.
+   */
+  private armHeadersTimer(socket: Socket): void {
+    const timer = setTimeout(() => {
+      this.metrics.closes.inc({ code: 'headers-timeout' });
+      socket.destroy();
+    }, this.limits.headersTimeoutMs);
+    timer.unref();
+    this.awaitingHeaders.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  }
+
+  /** The socket's request headers arrived. */
+  private headersArrived(socket: object): void {
+    clearTimeout(this.awaitingHeaders.get(socket));
+    this.awaitingHeaders.delete(socket);
+  }
+
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.headersArrived(socket);
     const path = this.options.path;
     if (path !== undefined && new URL(request.url ?? '/', 'http://x').pathname !== path) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
@@ -237,8 +288,9 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     );
     this.connections.add(connection);
     this.metrics.connections.set(this.connections.size);
-    const count = (this.perIp.get(ip) ?? 0) + 1;
-    this.perIp.set(ip, count);
+    // Behind a trusted proxy the TCP peer is the proxy: count the forwarded address here instead.
+    const record = this.options.trustProxy === true ? this.state.addresses.of(ip, now) : undefined;
+    if (record !== undefined) record.sockets++;
     overrideOversizeCloseCode(ws, LobbyCloseCode.MessageTooLarge);
     connection.onViolation = (code, reason) => this.record(connection, code, reason);
     ws.on('message', (data, isBinary) => this.receive(connection, data as Buffer, isBinary));
@@ -248,7 +300,10 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
       else this.log.debug({ ip, err: error.message }, 'socket error');
     });
     ws.on('close', () => this.closed(connection));
-    if (count > this.limits.maxConnectionsPerIp) {
+    ws.once('close', () => {
+      if (record !== undefined) record.sockets--;
+    });
+    if (record !== undefined && record.sockets > this.limits.maxConnectionsPerIp) {
       this.reject(connection, LobbyCloseCode.TooManyConnections, 'too many connections from your address');
     }
   }
@@ -354,17 +409,23 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   private closed(connection: ClientConnection): void {
     if (!this.connections.delete(connection)) return;
     this.metrics.connections.set(this.connections.size);
-    const count = (this.perIp.get(connection.ip) ?? 1) - 1;
-    if (count <= 0) this.perIp.delete(connection.ip);
-    else this.perIp.set(connection.ip, count);
     connection.closing = true;
     const player = connection.player;
     if (player !== undefined && player.connection === connection && !this.stopping)
       this.state.disconnected(player);
   }
 
-  /** Closes connections that never said hello, or went silent. */
+  /**
+   * Closes connections that never said hello, or went silent. A sweep that
+   * runs late (the process was stalled: a GC pause, a debugger, SIGSTOP)
+   * closes nothing: the timers run before the sockets' waiting data is read,
+   * so every client would look silent. The next sweep judges them.
+   */
   private sweep(now: number): void {
+    const late = now - this.lastSweepAt > 3 * this.sweepEvery;
+    this.lastSweepAt = now;
+    if (late) return;
+    this.state.addresses.sweep(now);
     for (const connection of this.connections) {
       if (connection.closing) continue;
       if (connection.player === undefined && now - connection.openedAt > this.limits.handshakeTimeoutMs) {

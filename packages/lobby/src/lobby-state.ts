@@ -7,6 +7,7 @@ import {
 } from '@handoff/protocol/lobby';
 import type { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
+import { AddressLimits } from './address-limits.js';
 import type { LobbyEvents } from './events.js';
 import type { LobbyMetrics } from './metrics.js';
 import type { LobbyLimitOptions } from './options.js';
@@ -22,7 +23,9 @@ import type { RoomTicketSealer } from './room-ticket.js';
  * `Player.send`.
  */
 export class LobbyState {
-  readonly rooms = new RoomRegistry();
+  readonly rooms: RoomRegistry;
+  /** Limits per address (IPv4 address or IPv6 prefix). */
+  readonly addresses: AddressLimits;
   /** Players by id (connected or within their resume grace period). */
   readonly players = new Map<string, Player>();
   /** Players by current session token. */
@@ -38,7 +41,10 @@ export class LobbyState {
     readonly log: Logger,
     readonly events: EventEmitter<LobbyEvents>,
     readonly tickets: RoomTicketSealer,
-  ) {}
+  ) {
+    this.rooms = new RoomRegistry(limits.roomCodeLength);
+    this.addresses = new AddressLimits(limits);
+  }
 
   /** Encodes and queues a control message to one player. */
   send(player: Player, message: ServerMessage): void {
@@ -88,11 +94,17 @@ export class LobbyState {
     clearTimeout(room.closeTimer);
     room.closeTimer = undefined;
     room.add(player);
+    this.rooms.touch();
     this.metrics.members.inc();
     this.sendRoomState(player, requestId, restored);
+    // Each member gets a fresh ticket: its membership list and epoch now include the newcomer.
     for (const member of room.members) {
       if (member !== player)
-        this.send(member, { type: 'presence:join', member: room.memberFor(player, member) });
+        this.send(member, {
+          type: 'presence:join',
+          member: room.memberFor(player, member),
+          ticket: this.ticketFor(member, room),
+        });
     }
     this.events.emit('room:join', { roomId: room.id, playerId: player.id });
   }
@@ -107,18 +119,30 @@ export class LobbyState {
       room: room.info(),
       you: { peerIndex: player.peerIndex },
       members: room.members.filter((m) => m !== player).map((m) => room.memberFor(m, player)),
-      ticket: this.tickets.seal({
-        playerId: player.id,
-        playerName: player.name,
-        roomId: room.id,
-        roomCode: room.code,
-        roomName: room.name,
-        capacity: room.capacity,
-        visibility: room.visibility,
-        passwordDigest: room.passwordDigest,
-        issuedAt: Date.now(),
-      }),
+      ticket: this.ticketFor(player, room),
       ...(restored ? { restored } : {}),
+    });
+  }
+
+  /**
+   * A sealed room ticket for `player` in `room`: what a restarted lobby needs
+   * to put it back — and to tell, from the membership epoch and member list,
+   * a member from someone who had left, and the host from a guest.
+   */
+  ticketFor(player: Player, room: Room): string {
+    return this.tickets.seal({
+      playerId: player.id,
+      playerName: player.name,
+      roomId: room.id,
+      roomCode: room.code,
+      roomName: room.name,
+      capacity: room.capacity,
+      visibility: room.visibility,
+      passwordDigest: room.passwordDigest,
+      issuedAt: Date.now(),
+      wasHost: room.hostId === player.id && !room.awaitingHost,
+      epoch: room.epoch,
+      members: room.members.map((member) => member.id),
     });
   }
 
@@ -127,8 +151,16 @@ export class LobbyState {
     const room = player.room;
     if (room === undefined) return;
     const newHost = room.remove(player);
+    this.rooms.touch();
     this.metrics.members.dec();
-    this.broadcast(room, { type: 'presence:leave', playerId: player.id, reason });
+    // Fresh tickets: whoever left is no longer in the membership a restarted lobby will trust.
+    for (const member of room.members)
+      this.send(member, {
+        type: 'presence:leave',
+        playerId: player.id,
+        reason,
+        ticket: this.ticketFor(member, room),
+      });
     if (newHost !== undefined) this.broadcast(room, { type: 'host:change', hostId: newHost });
     this.events.emit('room:leave', { roomId: room.id, playerId: player.id, reason });
     if (room.members.length === 0) this.scheduleClose(room);
@@ -167,6 +199,7 @@ export class LobbyState {
     room.closeTimer = setTimeout(() => {
       if (room.members.length > 0) return;
       this.rooms.delete(room);
+      if (room.createdBy !== undefined) room.createdBy.liveRooms--;
       this.metrics.rooms.set(this.rooms.size);
       this.events.emit('room:close', { roomId: room.id });
     }, this.limits.emptyRoomCloseDelayMs);

@@ -6,8 +6,10 @@ import {
   MAX_CONTROL_FRAME_BYTES,
   MAX_RELAY_PAYLOAD_BYTES_LIMIT,
   MAX_ROOM_CAPACITY,
+  MAX_ROOM_CODE_LENGTH,
   type Metadata,
   MIN_ROOM_CAPACITY,
+  MIN_ROOM_CODE_LENGTH,
 } from '@handoff/protocol/lobby';
 import type { Logger } from 'pino';
 
@@ -59,10 +61,19 @@ export interface LobbyLimitOptions {
   maxMessagesPerSecond: number;
   /** Bytes per second a client may send, sustained (bursts up to twice that). Same treatment as frames. Default 262144. */
   maxBytesPerSecond: number;
-  /** Open connections from one IP address; more are closed with 4006. Default 32. */
+  /**
+   * Open TCP connections from one address (an IPv4 address or an IPv6
+   * `/ipv6PrefixBits` prefix), counted when the socket opens — before the
+   * HTTP headers and the WebSocket upgrade, so a slowloris cannot hold more.
+   * A socket over the limit is closed at once (4006 once upgraded). Default 32.
+   */
   maxConnectionsPerIp: number;
   /** Rooms one player may create per minute (`error TooManyRooms` beyond). Default 10. */
   maxRoomsCreatedPerMinute: number;
+  /** Rooms one address may create per minute, however many players it opens (`error TooManyRooms`). Default 30. */
+  maxRoomsCreatedPerMinutePerIp: number;
+  /** Rooms created by one address that may exist at once (`error TooManyRooms`): 1% of `maxRooms` by default. Default 100. */
+  maxLiveRoomsPerIp: number;
   /** Rooms that may exist at once (`error Unavailable` beyond). Default 10000. */
   maxRooms: number;
   /** Largest room capacity a client may ask for (2..64). Default 32: the relay carries 32 players at 60 Hz within the default rate limits (`bench/RESULTS.md`). */
@@ -73,6 +84,27 @@ export interface LobbyLimitOptions {
   maxSignalsPerSecond: number;
   /** Wrong room passwords per player per minute before joins are refused with `error RateLimited`. Default 10. */
   maxWrongPasswordsPerMinute: number;
+  /** Wrong room passwords per address per minute (all its players together). Default 20. */
+  maxWrongPasswordsPerMinutePerIp: number;
+  /**
+   * Wrong passwords per room per minute, from everyone: past it, joins to that
+   * room with a password are refused (`error RateLimited`) until it refills —
+   * a distributed guesser is slowed down too, at the price of latecomers
+   * waiting. Default 60.
+   */
+  maxWrongPasswordsPerMinutePerRoom: number;
+  /** Joins by a code that names no room, per player per minute (`error RateLimited` beyond). Default 10. */
+  maxFailedCodeLookupsPerMinute: number;
+  /** Joins by a code that names no room, per address per minute. Default 30. */
+  maxFailedCodeLookupsPerMinutePerIp: number;
+  /** `room:list` requests per player per minute (bursts of 5; `error RateLimited` beyond). Default 30. */
+  maxRoomListsPerMinute: number;
+  /** `room:list` requests per address per minute (bursts of 20). Default 120. */
+  maxRoomListsPerMinutePerIp: number;
+  /** IPv6 addresses are counted per prefix of this many bits (a /64 is one customer). Default 64. */
+  ipv6PrefixBits: number;
+  /** Characters of a join code (31-letter alphabet; see docs/security.md for the guessing arithmetic). Default 8. */
+  roomCodeLength: number;
   /** How often clients should send a frame when idle, ms (advertised in `welcome`). Default 5000. */
   heartbeatIntervalMs: number;
   /** A connection silent this long is closed with 4007, ms. Default 15000. */
@@ -100,11 +132,21 @@ export const LOBBY_LIMIT_DEFAULTS: Readonly<LobbyLimitOptions> = Object.freeze({
   maxBytesPerSecond: 256 * 1024,
   maxConnectionsPerIp: 32,
   maxRoomsCreatedPerMinute: 10,
+  maxRoomsCreatedPerMinutePerIp: 30,
+  maxLiveRoomsPerIp: 100,
   maxRooms: 10_000,
   maxMembersPerRoom: 32,
   maxSendQueueBytes: 1024 * 1024,
   maxSignalsPerSecond: 100,
   maxWrongPasswordsPerMinute: 10,
+  maxWrongPasswordsPerMinutePerIp: 20,
+  maxWrongPasswordsPerMinutePerRoom: 60,
+  maxFailedCodeLookupsPerMinute: 10,
+  maxFailedCodeLookupsPerMinutePerIp: 30,
+  maxRoomListsPerMinute: 30,
+  maxRoomListsPerMinutePerIp: 120,
+  ipv6PrefixBits: 64,
+  roomCodeLength: 8,
   heartbeatIntervalMs: 5000,
   idleTimeoutMs: 15_000,
   handshakeTimeoutMs: 5000,
@@ -175,6 +217,14 @@ export function resolveLimits(limits: Partial<LobbyLimitOptions> = {}): LobbyLim
   }
   if (resolved.maxRelayPayloadBytes > MAX_RELAY_PAYLOAD_BYTES_LIMIT) {
     throw new InvalidOptionError(`limits.maxRelayPayloadBytes: at most ${MAX_RELAY_PAYLOAD_BYTES_LIMIT}`);
+  }
+  if (resolved.ipv6PrefixBits < 16 || resolved.ipv6PrefixBits > 128) {
+    throw new InvalidOptionError('limits.ipv6PrefixBits: between 16 and 128');
+  }
+  if (resolved.roomCodeLength < MIN_ROOM_CODE_LENGTH || resolved.roomCodeLength > MAX_ROOM_CODE_LENGTH) {
+    throw new InvalidOptionError(
+      `limits.roomCodeLength: between ${MIN_ROOM_CODE_LENGTH} and ${MAX_ROOM_CODE_LENGTH}`,
+    );
   }
   if (resolved.maxMembersPerRoom < MIN_ROOM_CAPACITY || resolved.maxMembersPerRoom > MAX_ROOM_CAPACITY) {
     throw new InvalidOptionError(

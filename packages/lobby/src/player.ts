@@ -22,6 +22,8 @@ export class Player {
   readonly roomCreations: TokenBucket;
   readonly signals: TokenBucket;
   readonly wrongPasswords: TokenBucket;
+  readonly failedCodeLookups: TokenBucket;
+  readonly roomLists: TokenBucket;
 
   constructor(
     readonly id: string,
@@ -41,6 +43,16 @@ export class Player {
     this.wrongPasswords = new TokenBucket(
       limits.maxWrongPasswordsPerMinute / 60,
       limits.maxWrongPasswordsPerMinute,
+      now,
+    );
+    this.failedCodeLookups = new TokenBucket(
+      limits.maxFailedCodeLookupsPerMinute / 60,
+      limits.maxFailedCodeLookupsPerMinute,
+      now,
+    );
+    this.roomLists = new TokenBucket(
+      limits.maxRoomListsPerMinute / 60,
+      Math.min(5, limits.maxRoomListsPerMinute),
       now,
     );
   }

@@ -6,6 +6,18 @@ import { Room, type RoomSettings, roomSettings } from './room.js';
 export class RoomRegistry {
   private readonly byId = new Map<string, Room>();
   private readonly byCode = new Map<string, Room>();
+  /** Bumped on every change a room list can show (rooms, members, metadata): list caches key on it. */
+  version = 0;
+
+  constructor(
+    /** Characters of new join codes. */
+    private readonly codeLength = 6,
+  ) {}
+
+  /** Marks that something a room list shows changed. */
+  touch(): void {
+    this.version++;
+  }
 
   get size(): number {
     return this.byId.size;
@@ -24,11 +36,12 @@ export class RoomRegistry {
   }
 
   private add(id: string, wantedCode: string | undefined, settings: RoomSettings): Room {
-    let code = wantedCode ?? newRoomCode();
-    while (wantedCode === undefined && this.byCode.has(code)) code = newRoomCode();
+    let code = wantedCode ?? newRoomCode(this.codeLength);
+    while (wantedCode === undefined && this.byCode.has(code)) code = newRoomCode(this.codeLength);
     const room = new Room(id, code, settings);
     this.byId.set(room.id, room);
     this.byCode.set(code, room);
+    this.version++;
     return room;
   }
 
@@ -45,14 +58,23 @@ export class RoomRegistry {
     clearTimeout(room.closeTimer);
     this.byId.delete(room.id);
     this.byCode.delete(room.code);
+    this.version++;
   }
 
-  /** Public rooms matching the filter, fullest first (so players end up together), at most `limit`. */
-  list(filter: RoomFilter | undefined, limit = MAX_ROOMS_LISTED): Room[] {
+  /**
+   * Public rooms matching the filter, fullest first (so players end up
+   * together): at most `limit` of them from `offset` on, and how many match
+   * in all.
+   */
+  list(
+    filter: RoomFilter | undefined,
+    limit = MAX_ROOMS_LISTED,
+    offset = 0,
+  ): { rooms: Room[]; total: number } {
     const result: Room[] = [];
     for (const room of this.byId.values()) if (matches(room, filter)) result.push(room);
     result.sort((a, b) => b.members.length - a.members.length);
-    return result.slice(0, Math.min(limit, MAX_ROOMS_LISTED));
+    return { rooms: result.slice(offset, offset + Math.min(limit, MAX_ROOMS_LISTED)), total: result.length };
   }
 
   /** The best public room without a password with a free slot matching `filter`, if any. */

@@ -18,9 +18,15 @@ export interface RoomTicket {
   passwordDigest: Buffer | undefined;
   /** When the ticket was sealed (ms since the epoch). */
   issuedAt: number;
+  /** The player was the room's host: only a host's ticket brings back host status and metadata. */
+  wasHost: boolean;
+  /** The room's membership epoch when sealed (it grows with every join and leave). */
+  epoch: number;
+  /** Ids of the room's members when sealed (the player included). */
+  members: string[];
 }
 
-const VERSION = 1;
+const VERSION = 2;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -37,6 +43,7 @@ export class RoomTicketSealer {
   constructor(secret: string | undefined) {
     const material = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
     this.key = Buffer.from(hkdfSync('sha256', material, 'handoff', 'room-ticket v1', 32));
+    // (The HKDF label stays v1: the key is the same; the layout is versioned by the first byte.)
   }
 
   /** A base64url ticket (about 250–400 characters). */
@@ -54,6 +61,9 @@ export class RoomTicketSealer {
         ticket.visibility,
         ticket.passwordDigest?.toString('base64') ?? '',
         ticket.issuedAt,
+        ticket.wasHost,
+        ticket.epoch,
+        ticket.members,
       ]),
       'utf8',
     );
@@ -82,9 +92,21 @@ export class RoomTicketSealer {
 // Authenticated by GCM, so only this lobby's own output reaches here; the
 // shape check guards against a ticket from an older, different layout.
 function parse(value: unknown): RoomTicket | undefined {
-  if (!Array.isArray(value) || value.length !== 9) return undefined;
-  const [playerId, playerName, roomId, roomCode, roomName, capacity, visibility, digest, issuedAt] =
-    value as unknown[];
+  if (!Array.isArray(value) || value.length !== 12) return undefined;
+  const [
+    playerId,
+    playerName,
+    roomId,
+    roomCode,
+    roomName,
+    capacity,
+    visibility,
+    digest,
+    issuedAt,
+    wasHost,
+    epoch,
+    members,
+  ] = value as unknown[];
   if (
     typeof playerId !== 'string' ||
     typeof playerName !== 'string' ||
@@ -94,7 +116,11 @@ function parse(value: unknown): RoomTicket | undefined {
     typeof capacity !== 'number' ||
     (visibility !== 'public' && visibility !== 'private') ||
     typeof digest !== 'string' ||
-    typeof issuedAt !== 'number'
+    typeof issuedAt !== 'number' ||
+    typeof wasHost !== 'boolean' ||
+    typeof epoch !== 'number' ||
+    !Array.isArray(members) ||
+    !members.every((member) => typeof member === 'string')
   )
     return undefined;
   return {
@@ -107,5 +133,8 @@ function parse(value: unknown): RoomTicket | undefined {
     visibility,
     passwordDigest: digest === '' ? undefined : Buffer.from(digest, 'base64'),
     issuedAt,
+    wasHost,
+    epoch,
+    members: members as string[],
   };
 }

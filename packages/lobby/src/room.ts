@@ -7,8 +7,10 @@ import type {
   RoomSummary,
   Visibility,
 } from '@handoff/protocol/lobby';
+import type { AddressRecord } from './address-limits.js';
 import { newSecret } from './ids.js';
 import type { Player } from './player.js';
+import type { TokenBucket } from './token-bucket.js';
 
 /** A room's settings as the lobby keeps them (the password only as a digest). */
 export interface RoomSettings extends Omit<RoomOptions, 'password'> {
@@ -39,6 +41,20 @@ export class Room {
   closeTimer: NodeJS.Timeout | undefined;
   /** SHA-256 of the password (sealed into room tickets, never sent in clear). */
   readonly passwordDigest: Buffer | undefined;
+  /** The address that created it (its live-room count drops when the room closes). */
+  createdBy: AddressRecord | undefined;
+  /** Wrong passwords tried on this room, from anyone (made on the first wrong one). */
+  wrongPasswords: TokenBucket | undefined;
+  /** Membership epoch: grows with every join and leave; sealed into tickets. */
+  epoch = 0;
+  /**
+   * A room restored after a restart: the newest membership any returning
+   * ticket showed (its epoch and member ids). A ticket older than that from
+   * a player not in it belongs to someone who had left.
+   */
+  restoredMembership: { epoch: number; members: ReadonlySet<string> } | undefined;
+  /** A restored room waits for its former host to bring back host status and metadata. */
+  awaitingHost = false;
   private readonly nonces = new Map<string, string>();
 
   constructor(
@@ -77,6 +93,7 @@ export class Room {
     this.byIndex[index] = player;
     for (const other of this.members) this.nonces.set(pairKey(player.id, other.id), newSecret());
     this.members.push(player);
+    this.epoch++;
     if (this.members.length === 1) this.hostId = player.id;
   }
 
@@ -85,6 +102,7 @@ export class Room {
     const at = this.members.indexOf(player);
     if (at < 0) return undefined;
     this.members.splice(at, 1);
+    this.epoch++;
     this.byIndex[player.peerIndex] = undefined;
     for (const other of this.members) this.nonces.delete(pairKey(player.id, other.id));
     player.room = undefined;

@@ -168,6 +168,9 @@ describe('restoring rooms after a lobby restart (room tickets)', () => {
       visibility: 'public' as const,
       passwordDigest: Buffer.alloc(32, 9),
       issuedAt: 1234,
+      wasHost: true,
+      epoch: 7,
+      members: ['p1', 'p2'],
     };
     const sealed = sealer.seal(ticket);
     expect(new RoomTicketSealer(SECRET).open(sealed)).toEqual(ticket);

@@ -79,6 +79,7 @@ describe('resume after a dropped connection', () => {
       type: 'presence:leave',
       playerId: bobId,
       reason: 'disconnected',
+      ticket: expect.any(String), // a fresh ticket: the membership changed
     });
     const late = await RawClient.open(url);
     clients.push(late);

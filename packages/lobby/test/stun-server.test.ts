@@ -146,10 +146,26 @@ describe('STUN server over real UDP', () => {
     expect(response.type).toBe(StunMessageType.BindingSuccessResponse);
     expect(response.fingerprint).toBe('valid');
     expect(getMappedAddress(response)).toEqual({ family: 'IPv4', address: '127.0.0.1', port: client.port });
-    expect(decodeSoftware(getStunAttribute(response, StunAttributeType.Software)!)).toBe('handoff-lobby');
+    // No SOFTWARE by default: a reply adds as little as it can to its request (reflection, #12).
+    expect(getStunAttribute(response, StunAttributeType.Software)).toBeUndefined();
     expect(response.attributes.at(-1)?.type).toBe(StunAttributeType.Fingerprint);
     expect(events).toEqual([{ from: '127.0.0.1', port: client.port, accepted: true }]);
     expect(errors).toEqual([]);
+  });
+
+  it('adds SOFTWARE only when asked to', async () => {
+    for (const [software, expected] of [
+      [true, 'handoff-lobby'],
+      ['my-game', 'my-game'],
+    ] as const) {
+      const { server, port } = await startServer({ software });
+      const client = await openClient();
+      const id = newId();
+      client.send(buildBindingRequest(id), port, '127.0.0.1');
+      const response = await client.response(id);
+      expect(decodeSoftware(getStunAttribute(response, StunAttributeType.Software)!)).toBe(expected);
+      await server.stop();
+    }
   });
 
   it('leaves SOFTWARE out when software is false and answers requests without FINGERPRINT', async () => {

@@ -32,7 +32,7 @@ import { canonicalTransportAddress, encodeSoftware, STUN_DEFAULT_PORT } from '@h
 import { respondToStunDatagram, type StunRejectReason } from './binding-responder.js';
 import { IpRateLimiter } from './ip-rate-limiter.js';
 
-/** Default SOFTWARE attribute of the responder's answers. */
+/** SOFTWARE attribute the responder adds when asked to (`software: true`). */
 export const DEFAULT_STUN_SOFTWARE = 'handoff-lobby';
 /** Default per-source-IP request rate (and burst). */
 export const DEFAULT_STUN_MAX_REQUESTS_PER_SECOND_PER_IP = 100;
@@ -61,8 +61,13 @@ export interface StunServerOptions {
    * specific address such as `'127.0.0.1'` or `'::1'`.
    */
   host?: string;
-  /** SOFTWARE attribute added to every response, or `false` for none. Default `'handoff-lobby'`. */
-  software?: string | false;
+  /**
+   * SOFTWARE attribute added to every response: a string, `true` for
+   * {@link DEFAULT_STUN_SOFTWARE}, or `false` for none. Default `false`:
+   * every byte a reply adds over its request is reflection an attacker can
+   * aim at someone else with a spoofed source address.
+   */
+  software?: string | boolean;
   /**
    * Requests per second accepted from one source IP (token bucket with a
    * burst of the same size); excess datagrams are dropped silently.
@@ -122,7 +127,12 @@ function resolveOptions(options: StunServerOptions): ResolvedOptions {
   const host = options.host ?? '0.0.0.0';
   if (typeof host !== 'string' || host === '')
     throw new InvalidOptionError('host must be a non-empty string');
-  const software = options.software === false ? undefined : (options.software ?? DEFAULT_STUN_SOFTWARE);
+  const software =
+    options.software === true
+      ? DEFAULT_STUN_SOFTWARE
+      : typeof options.software === 'string'
+        ? options.software
+        : undefined;
   if (software !== undefined) encodeSoftware(software);
   const rate = options.maxRequestsPerSecondPerIp ?? DEFAULT_STUN_MAX_REQUESTS_PER_SECOND_PER_IP;
   if (typeof rate !== 'number' || !(rate > 0)) {

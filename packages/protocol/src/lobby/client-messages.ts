@@ -15,6 +15,7 @@ import {
   optional,
   own,
   UINT16_MAX,
+  UINT32_MAX,
 } from '../codecs/validate.js';
 import { InvalidControlMessageError, InvalidMessageError } from '../errors.js';
 import {
@@ -90,6 +91,8 @@ function roomList(r: Record<string, unknown>): RoomListMessage {
   if (filter !== undefined) m.filter = filter;
   const limit = optional(own(r, 'limit'), (v) => expectInteger(v, 'room:list.limit', 1, MAX_ROOMS_LISTED));
   if (limit !== undefined) m.limit = limit;
+  const offset = optional(own(r, 'offset'), (v) => expectInteger(v, 'room:list.offset', 0, UINT32_MAX));
+  if (offset !== undefined) m.offset = offset;
   return m;
 }
 

@@ -68,7 +68,7 @@ import { VISIBILITIES } from './types.js';
 export const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Session tokens, resume tokens and pair nonces: 16..256 characters of `[A-Za-z0-9_.~-]`. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_.~-]+$/;
-/** Sealed room tickets: 16..1024 characters of base64url. */
+/** Sealed room tickets: 16..4096 characters of base64url. */
 export const TICKET_PATTERN = /^[A-Za-z0-9_-]+$/;
 /** Room join codes: 4..16 characters of `[A-Za-z0-9]`. */
 export const ROOM_CODE_PATTERN = /^[A-Za-z0-9]+$/;

@@ -38,7 +38,7 @@ export const MIN_TOKEN_LENGTH = 16;
 /** Maximum length of a session token, resume token or pair nonce (`[A-Za-z0-9_.~-]`). */
 export const MAX_TOKEN_LENGTH = 256;
 /** Maximum length of a sealed room ticket (`room:joined.ticket`, `hello.restore.ticket`; base64url). */
-export const MAX_TICKET_LENGTH = 1024;
+export const MAX_TICKET_LENGTH = 4096;
 /** Minimum room join code length. */
 export const MIN_ROOM_CODE_LENGTH = 4;
 /** Maximum room join code length (`[A-Za-z0-9]`; lobbies issue upper case and compare case-insensitively). */

@@ -17,6 +17,7 @@ import {
   optional,
   own,
   UINT16_MAX,
+  UINT32_MAX,
 } from '../codecs/validate.js';
 import { validateControl } from './client-messages.js';
 import {
@@ -91,13 +92,16 @@ function roomJoined(r: Record<string, unknown>): RoomJoinedMessage {
 }
 
 function roomListResult(r: Record<string, unknown>): RoomListResultMessage {
-  return {
+  const m: RoomListResultMessage = {
     type: 'room:list-result',
     requestId: expectRequestId(own(r, 'requestId'), 'room:list-result.requestId'),
     rooms: expectArray(own(r, 'rooms'), 'room:list-result.rooms', MAX_ROOMS_LISTED).map((v, i) =>
       expectRoomSummary(v, `room:list-result.rooms[${i}]`),
     ),
   };
+  const total = optional(own(r, 'total'), (v) => expectInteger(v, 'room:list-result.total', 0, UINT32_MAX));
+  if (total !== undefined) m.total = total;
+  return m;
 }
 
 function roomLeft(r: Record<string, unknown>): RoomLeftMessage {
@@ -110,15 +114,24 @@ function roomLeft(r: Record<string, unknown>): RoomLeftMessage {
 }
 
 function presenceJoin(r: Record<string, unknown>): PresenceJoinMessage {
-  return { type: 'presence:join', member: expectMember(own(r, 'member'), 'presence:join.member') };
+  const m: PresenceJoinMessage = {
+    type: 'presence:join',
+    member: expectMember(own(r, 'member'), 'presence:join.member'),
+  };
+  const ticket = optional(own(r, 'ticket'), (v) => expectTicket(v, 'presence:join.ticket'));
+  if (ticket !== undefined) m.ticket = ticket;
+  return m;
 }
 
 function presenceLeave(r: Record<string, unknown>): PresenceLeaveMessage {
-  return {
+  const m: PresenceLeaveMessage = {
     type: 'presence:leave',
     playerId: expectId(own(r, 'playerId'), 'presence:leave.playerId'),
     reason: expectEnum(own(r, 'reason'), 'presence:leave.reason', LEAVE_REASONS),
   };
+  const ticket = optional(own(r, 'ticket'), (v) => expectTicket(v, 'presence:leave.ticket'));
+  if (ticket !== undefined) m.ticket = ticket;
+  return m;
 }
 
 function presenceReconnecting(r: Record<string, unknown>): PresenceReconnectingMessage {

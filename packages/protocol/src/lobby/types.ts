@@ -212,6 +212,8 @@ export interface RoomListMessage {
   filter?: RoomFilter;
   /** Most rooms to return, 1..`MAX_ROOMS_LISTED` (default: the lobby's choice, at most that). */
   limit?: number;
+  /** Rooms of the full, ordered list to skip (paging): 0.. . Default 0. */
+  offset?: number;
 }
 
 /** Join a room by id or by code (exactly one of the two). */
@@ -362,6 +364,8 @@ export interface RoomListResultMessage {
   requestId: number;
   /** At most `MAX_ROOMS_LISTED` public rooms. */
   rooms: RoomSummary[];
+  /** How many rooms match in all (for paging with `offset`); absent from lobbies before paging. */
+  total?: number;
 }
 
 /** You are no longer in a room. */
@@ -380,6 +384,11 @@ export interface PresenceJoinMessage {
   type: 'presence:join';
   /** The newcomer (with the pair nonce for you and them). */
   member: Member;
+  /**
+   * A fresh room ticket for you (the room's members changed): replaces the
+   * one from `room:joined`. Absent from lobbies that do not seal tickets.
+   */
+  ticket?: string;
 }
 
 /** A member left your room. */
@@ -390,6 +399,11 @@ export interface PresenceLeaveMessage {
   playerId: string;
   /** Why. */
   reason: LeaveReason;
+  /**
+   * A fresh room ticket for you (the room's members changed): replaces the
+   * one from `room:joined`. Absent from lobbies that do not seal tickets.
+   */
+  ticket?: string;
 }
 
 /** A member's connection to the lobby dropped; direct links may still work. */

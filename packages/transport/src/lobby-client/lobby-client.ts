@@ -404,6 +404,11 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       case 'room:metadata':
         this.lastRoomMetadata = message.metadata;
         return;
+      case 'presence:join':
+      case 'presence:leave':
+        // The membership changed: the lobby sealed a fresh ticket that says so.
+        if (message.ticket !== undefined) this.roomTicket = message.ticket;
+        return;
       case 'room:left':
         this.forgetRoom();
         return;

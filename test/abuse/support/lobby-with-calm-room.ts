@@ -1,0 +1,34 @@
+/**
+ * A lobby (default limits, short headers timeout) and a calm room that plays
+ * against it, in a process of their own: the attackers of the hardening
+ * suite run in the test process, so their own CPU does not show up as the
+ * lobby's latency. Prints `{"url": ...}` once ready; answers each `stats`
+ * line on stdin with `{"p99": ms, "missing": n, "rssMb": n}` (p99 of the
+ * calm room's relay round trips since the previous `stats`).
+ */
+import { createInterface } from 'node:readline';
+import { startLobby } from '../../../packages/lobby/test/support/lobby-fixture.js';
+import { RawClient } from '../../../packages/lobby/test/support/raw-client.js';
+import { CalmRoom } from './calm-room.js';
+
+const { lobby, url } = await startLobby({ limits: { headersTimeoutMs: 1000 } });
+const a = await RawClient.welcomed(url, 'calm-a');
+const b = await RawClient.welcomed(url, 'calm-b');
+const room = await a.createRoom({ name: 'Calm', capacity: 2, visibility: 'private' });
+await b.request({ type: 'room:join', roomId: room.room.id });
+const calm = new CalmRoom(a, b);
+calm.start();
+process.stdout.write(
+  `${JSON.stringify({ url, maxConnectionsPerIp: lobby.limits.maxConnectionsPerIp, maxRooms: lobby.limits.maxRooms })}\n`,
+);
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'stats') {
+    const rssMb = process.memoryUsage().rss / 2 ** 20;
+    process.stdout.write(`${JSON.stringify({ p99: calm.p99(), missing: calm.missing, rssMb })}\n`);
+  }
+}
+calm.stop();
+a.close();
+b.close();
+await lobby.stop(200);
+process.exit(0);
