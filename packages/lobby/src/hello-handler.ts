@@ -193,9 +193,13 @@ async function restore(
   // A full room (others took the seats meanwhile): the player is back, roomless.
   if (room !== undefined && !room.full) {
     const evicted = learnMembership(room, ticket);
-    for (const stale of evicted) state.leave(stale, 'kicked');
-    state.join(player, room, undefined, true);
-    if (ticket.wasHost && room.awaitingHost) returnHost(state, room, player, request.metadata);
+    for (const stale of evicted) {
+      state.leave(stale, 'kicked');
+      state.send(stale, { type: 'room:left', reason: 'kicked' });
+    }
+    const hostBack = ticket.wasHost && room.awaitingHost;
+    state.join(player, room, undefined, true, hostBack);
+    if (hostBack) returnHost(state, room, player, request.metadata);
   }
   state.log.info(
     { playerId: player.id, roomId: ticket.roomId, inRoom: player.room !== undefined },

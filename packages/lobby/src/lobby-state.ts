@@ -90,10 +90,10 @@ export class LobbyState {
    * `presence:join` to the others. `restored`: the player came back with a
    * room ticket after a lobby restart.
    */
-  join(player: Player, room: Room, requestId: number | undefined, restored = false): void {
+  join(player: Player, room: Room, requestId: number | undefined, restored = false, asHost = false): void {
     clearTimeout(room.closeTimer);
     room.closeTimer = undefined;
-    room.add(player);
+    room.add(player, asHost);
     this.rooms.touch();
     this.metrics.members.inc();
     this.sendRoomState(player, requestId, restored);

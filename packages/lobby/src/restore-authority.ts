@@ -51,11 +51,9 @@ export function returnHost(
   host: Player,
   metadata: Metadata | undefined,
 ): void {
+  // It joined as host (its room:joined said so): the others learn it here.
   room.awaitingHost = false;
-  if (room.hostId !== host.id) {
-    room.hostId = host.id;
-    state.broadcast(room, { type: 'host:change', hostId: host.id });
-  }
+  state.broadcast(room, { type: 'host:change', hostId: host.id }, host);
   if (metadata !== undefined) {
     room.metadata = metadata;
     state.rooms.touch();

@@ -84,8 +84,8 @@ export class Room {
     return timingSafeEqual(this.passwordDigest, digest(candidate));
   }
 
-  /** Adds a player at the lowest free peer index; makes it host if it is the first. */
-  add(player: Player): void {
+  /** Adds a player at the lowest free peer index; makes it host if it is the first, or if `asHost`. */
+  add(player: Player, asHost = false): void {
     let index = 0;
     while (this.byIndex[index] !== undefined) index++;
     player.room = this;
@@ -94,7 +94,7 @@ export class Room {
     for (const other of this.members) this.nonces.set(pairKey(player.id, other.id), newSecret());
     this.members.push(player);
     this.epoch++;
-    if (this.members.length === 1) this.hostId = player.id;
+    if (this.members.length === 1 || asHost) this.hostId = player.id;
   }
 
   /** Removes a player. Returns the new host id when the host changed, else undefined. */

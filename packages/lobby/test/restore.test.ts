@@ -182,4 +182,78 @@ describe('restoring rooms after a lobby restart (room tickets)', () => {
     expect(sealer.open('AAAA')).toBeUndefined();
     expect(sealed.length).toBeLessThan(400);
   });
+
+  /**
+   * alice (host) with metadata {mode: 'ranked'}, bob and carol; carol leaves
+   * before the restart. Returns each one's latest ticket (fresh ones come
+   * with presence events).
+   */
+  async function roomWhereCarolLeft() {
+    const url = await lobbyWith({ resumeSecret: SECRET });
+    const alice = await client(url, 'alice');
+    const bob = await client(url, 'bob');
+    const carol = await client(url, 'carol');
+    const created = await alice.createRoom({
+      name: 'R',
+      capacity: 4,
+      visibility: 'public',
+      metadata: { mode: 'ranked' },
+    });
+    const bobJoined = await bob.request({ type: 'room:join', roomId: created.room.id });
+    const carolJoined = await carol.request({ type: 'room:join', roomId: created.room.id });
+    if (bobJoined.type !== 'room:joined' || carolJoined.type !== 'room:joined')
+      throw new Error('join failed');
+    await carol.request({ type: 'room:leave' });
+    const aliceLeave = await alice.nextOfType('presence:leave');
+    const bobLeave = await bob.nextOfType('presence:leave');
+    await lobbies[0]!.stop(200);
+    lobbies.length = 0;
+    const kept = (raw: RawClient, ticket: string | undefined) => ({
+      id: raw.welcome!.playerId,
+      token: raw.welcome!.sessionToken,
+      ticket: ticket!,
+    });
+    return {
+      alice: kept(alice, aliceLeave.ticket),
+      bob: kept(bob, bobLeave.ticket),
+      carol: kept(carol, carolJoined.ticket), // her ticket from when she was in the room
+    };
+  }
+
+  it('restore keeps authority: a guest back first neither becomes the sealed host nor sets the metadata; the host gets both back', async () => {
+    const before = await roomWhereCarolLeft();
+    const url = await lobbyWith({ resumeSecret: SECRET });
+    const bob = await comeBack(url, before.bob, { mode: 'casual' }); // hostile: rewrites the metadata
+    const bobState = await bob.raw.nextOfType('room:joined');
+    expect(bobState.room.metadata).toEqual({}); // not the guest's copy
+    // carol had left: a newer membership (bob's ticket) does not list her.
+    const carol = await RawClient.open(url);
+    clients.push(carol);
+    const refused = await carol.request({
+      type: 'hello',
+      protocolVersion: 2,
+      name: 'x',
+      resumeToken: before.carol.token,
+      restore: { ticket: before.carol.ticket },
+    });
+    expect(refused.type === 'error' && refused.code).toBe(LobbyErrorCode.AuthFailed);
+    expect(await carol.closed).toBe(4010);
+    const alice = await comeBack(url, before.alice, { mode: 'ranked' });
+    const aliceState = await alice.raw.nextOfType('room:joined');
+    expect(aliceState.room.hostId).toBe(before.alice.id);
+    expect(await bob.raw.nextOfType('host:change')).toMatchObject({ hostId: before.alice.id });
+    expect(await bob.raw.nextOfType('room:metadata')).toMatchObject({ metadata: { mode: 'ranked' } });
+  });
+
+  it('a player who had left and comes back first is removed once a newer membership shows up', async () => {
+    const before = await roomWhereCarolLeft();
+    const url = await lobbyWith({ resumeSecret: SECRET });
+    const carol = await comeBack(url, before.carol); // first back: nothing to compare with yet
+    await carol.raw.nextOfType('room:joined');
+    const bob = await comeBack(url, before.bob);
+    const left = await carol.raw.nextOfType('room:left');
+    expect(left).toMatchObject({ reason: 'kicked' });
+    const bobState = await bob.raw.nextOfType('room:joined');
+    expect(bobState.members.map((member) => member.id)).not.toContain(before.carol.id);
+  });
 });

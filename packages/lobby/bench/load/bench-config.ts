@@ -1,29 +1,82 @@
 /** Sizes and durations of the relay benchmark, for a full run and for `--quick`. */
-import type { RateWorkload } from './rate-workload.js';
+import type { GameWorkload } from './game-workload.js';
 import type { SaturationWorkload } from './saturation-workload.js';
+
+/** One real-SDK workload of the suite. */
+export interface GameWorkloadConfig {
+  roomSize: number;
+  hz: number;
+  /** Repetitions against every server (fresh server child each time). */
+  repetitions: number;
+  /** Whether the "≤ 0.5× Colyseus server CPU" target applies. */
+  cpuTarget: boolean;
+  /** Extra lobby rows with these `relayFlushWindowMs` values. */
+  flushWindowsMs: number[];
+  /**
+   * Where the load workers run: `load` = the load core only (the server has
+   * core 0 to itself); `both` = both cores (the load needs more than one:
+   * the server then shares its core, its CPU is still its own from /proc).
+   */
+  loadCores: 'load' | 'both';
+}
 
 /** Everything the relay suite runs. */
 export interface RelayBenchConfig {
-  /** Repetitions of every workload against every server (fresh server child each time). */
-  repetitions: number;
-  /** Rooms of 8 at 30 Hz. */
-  rooms8: RateWorkload;
-  /** Rooms of 32 at 30 Hz. */
-  rooms32: RateWorkload;
-  /** One room of 8 at 30 Hz, latencies recorded. */
-  latency: RateWorkload;
+  /** Real-SDK workloads, in run order. */
+  game: GameWorkloadConfig[];
+  /** Shape shared by every real-SDK run (room size and rate come from each workload). */
+  gameRun: Omit<GameWorkload, 'roomSize' | 'hz'>;
+  /**
+   * The machine is shared: a real-SDK run during which other processes used
+   * more than `maxOtherCpuPercent` of a core is run again, at most
+   * `retriesPerRun` times per run and `retryBudget` times per suite (then
+   * kept, and the notes say how noisy the runs were).
+   */
+  noise: { maxOtherCpuPercent: number; retriesPerRun: number; retryBudget: number };
+  /** Repetitions of the synthetic-client workloads (saturation, idle memory). */
+  syntheticRepetitions: number;
   saturation: SaturationWorkload;
   /** Idle connections for the memory figure, and the settle pause before each RSS sample, ms. */
   idleClients: number;
   idleSettleMs: number;
 }
 
-/** Full run: about three minutes. */
+const game = (
+  roomSize: number,
+  hz: number,
+  repetitions: number,
+  loadCores: 'load' | 'both',
+  extra: Partial<GameWorkloadConfig> = {},
+): GameWorkloadConfig => ({
+  roomSize,
+  hz,
+  repetitions,
+  loadCores,
+  cpuTarget: false,
+  flushWindowsMs: [],
+  ...extra,
+});
+
+/** Full run. */
 export const FULL_CONFIG: RelayBenchConfig = {
-  repetitions: 3,
-  rooms8: { rooms: 8, roomSize: 8, hz: 30, warmupMs: 1000, measureMs: 4000, recordLatency: false },
-  rooms32: { rooms: 2, roomSize: 32, hz: 30, warmupMs: 1000, measureMs: 4000, recordLatency: false },
-  latency: { rooms: 1, roomSize: 8, hz: 30, warmupMs: 1000, measureMs: 4000, recordLatency: true },
+  game: [
+    game(8, 30, 3, 'load', { cpuTarget: true }),
+    game(8, 60, 3, 'load'),
+    game(16, 30, 2, 'load'),
+    game(16, 60, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
+    game(32, 30, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
+    game(32, 60, 1, 'both'),
+  ],
+  gameRun: {
+    chatEveryMs: 1000,
+    warmupMs: 1500,
+    measureMs: 3000,
+    playersPerWorker: 8,
+    drainMs: 300,
+    chatDrainMs: 1000,
+  },
+  noise: { maxOtherCpuPercent: 30, retriesPerRun: 2, retryBudget: 12 },
+  syntheticRepetitions: 2,
   saturation: { roomSize: 32, window: 16, warmupMs: 1000, measureMs: 3000 },
   idleClients: 2000,
   idleSettleMs: 1000,
@@ -31,10 +84,17 @@ export const FULL_CONFIG: RelayBenchConfig = {
 
 /** `--quick`: proves the suite runs; numbers are not meaningful. */
 export const QUICK_CONFIG: RelayBenchConfig = {
-  repetitions: 1,
-  rooms8: { rooms: 1, roomSize: 8, hz: 30, warmupMs: 150, measureMs: 400, recordLatency: false },
-  rooms32: { rooms: 1, roomSize: 32, hz: 30, warmupMs: 150, measureMs: 400, recordLatency: false },
-  latency: { rooms: 1, roomSize: 8, hz: 30, warmupMs: 150, measureMs: 400, recordLatency: true },
+  game: [game(8, 30, 1, 'load', { cpuTarget: true, flushWindowsMs: [2] })],
+  gameRun: {
+    chatEveryMs: 200,
+    warmupMs: 300,
+    measureMs: 500,
+    playersPerWorker: 4,
+    drainMs: 100,
+    chatDrainMs: 300,
+  },
+  noise: { maxOtherCpuPercent: 30, retriesPerRun: 0, retryBudget: 0 },
+  syntheticRepetitions: 1,
   saturation: { roomSize: 32, window: 16, warmupMs: 150, measureMs: 400 },
   idleClients: 200,
   idleSettleMs: 200,

@@ -11,14 +11,20 @@ import { fileURLToPath } from 'node:url';
 import { SERVER_CORE } from './pinning.js';
 import { type CpuTimes, processCpuTimes, processRssKiB } from './proc-stats.js';
 
-/** Which server to start. */
-export type ServerKind = 'handoff' | 'raw' | 'colyseus';
+/**
+ * Which server to start: the Handoff lobby, Colyseus, and two raw `ws`
+ * relays — `raw` forwards the synthetic clients' broadcast frames as they
+ * are, `raw-split` speaks enough lobby protocol for the real Handoff SDK and
+ * splits its relay bundles into one send per datagram.
+ */
+export type ServerKind = 'handoff' | 'raw' | 'raw-split' | 'colyseus';
 
 const serversDir = fileURLToPath(new URL('../servers/', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const entryPoints: Record<ServerKind, string> = {
   handoff: join(serversDir, 'handoff-lobby-server.ts'),
   raw: join(serversDir, 'raw-ws-relay.ts'),
+  'raw-split': join(serversDir, 'raw-split-relay.ts'),
   colyseus: join(serversDir, 'colyseus-relay.ts'),
 };
 
@@ -35,6 +41,8 @@ export interface ChildServerOptions {
   cpuProfileDir?: string;
   /** Run this server entry point instead of the built-in one (e.g. a patched copy, for experiments). */
   entryPoint?: string;
+  /** Command-line arguments of the server (e.g. `['--limits', 'default']` for the lobby). */
+  args?: string[];
 }
 
 /** A running bench server child. */
@@ -63,7 +71,7 @@ export async function startChildServer(kind: ServerKind, options: ChildServerOpt
   const nodeArgs = ['--expose-gc', '--conditions=handoff-source', '--import', 'tsx'];
   if (options.cpuProfileDir !== undefined)
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir);
-  const argv = [...nodeArgs, options.entryPoint ?? entryPoints[kind]];
+  const argv = [...nodeArgs, options.entryPoint ?? entryPoints[kind], ...(options.args ?? [])];
   const child = options.pin
     ? spawn('taskset', ['-c', String(SERVER_CORE), process.execPath, ...argv], childOptions())
     : spawn(process.execPath, argv, childOptions());

@@ -54,3 +54,14 @@ export function processRssKiB(pid: number): number {
   if (value === undefined) throw new Error(`no VmRSS for process ${pid}`);
   return Number.parseInt(value, 10);
 }
+
+/** CPU time every CPU of the host has spent busy so far (all processes), seconds, from `/proc/stat`. */
+export function hostBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  // cpu user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return (
+    ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) /
+    clockTicksPerSecond()
+  );
+}

@@ -1,21 +1,25 @@
 /**
  * Bench child: Colyseus 0.18 doing the same work — a room whose members'
  * messages are relayed with `onMessage` + `broadcast(..., { except })`, the
- * way a Colyseus game forwards positions. Default WebSocket transport,
- * local presence and driver; no state schema (nothing to patch).
+ * way a Colyseus game forwards positions: `pos` and `chat` from the real
+ * SDK clients (load/colyseus-player.ts), `p` from the synthetic ones.
+ * Default WebSocket transport, local presence and driver; no state schema
+ * (nothing to patch).
  */
 import { type Client, Room, Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { runControlLoop } from './child-control.js';
 
-/** Relays every `p` message to the other members. */
+/** Relays every `pos`, `chat` and `p` message to the other members. */
 class RelayRoom extends Room {
   override maxClients = 64;
 
   override onCreate(): void {
-    this.onMessage('p', (client: Client, message: unknown) => {
-      this.broadcast('p', message, { except: client });
-    });
+    for (const type of ['pos', 'chat', 'p']) {
+      this.onMessage(type, (client: Client, message: unknown) => {
+        this.broadcast(type, message, { except: client });
+      });
+    }
   }
 }
 

@@ -1,24 +1,42 @@
 /**
- * Bench child: the real Handoff lobby on a loopback port, its limits raised
- * so rate limits and the slow-consumer cap do not shape a load test. Run as
- * `node --expose-gc --import tsx handoff-lobby-server.ts`; see child-control.ts.
+ * Bench child: the real Handoff lobby on a loopback port. Run as
+ * `node --expose-gc --import tsx handoff-lobby-server.ts [options]`; see
+ * child-control.ts. Options:
+ *
+ * - `--limits default` (the real-SDK workloads): the lobby's default limits,
+ *   untouched. Otherwise (the synthetic workloads) limits are raised so rate
+ *   limits and the slow-consumer cap do not shape a load test of clients
+ *   that do not pace themselves.
+ * - `--relay-flush-window-ms <ms>`: the lobby's `relayFlushWindowMs`.
  */
-import { createLobbyServer } from '../../src/index.js';
+import { parseArgs } from 'node:util';
+import { createLobbyServer, type LobbyServerOptions } from '../../src/index.js';
 import { runControlLoop } from './child-control.js';
 
+const { values } = parseArgs({
+  options: {
+    limits: { type: 'string' },
+    'relay-flush-window-ms': { type: 'string' },
+  },
+});
+
+const RAISED_LIMITS: LobbyServerOptions['limits'] = {
+  maxMessagesPerSecond: 1e6,
+  maxBytesPerSecond: 1e9,
+  maxConnectionsPerIp: 100_000,
+  maxMembersPerRoom: 64,
+  maxRoomsCreatedPerMinute: 1e6,
+  maxSendQueueBytes: 64 * 1024 * 1024,
+};
+
+const window = values['relay-flush-window-ms'];
 const lobby = createLobbyServer({
   port: 0,
   host: '127.0.0.1',
   stunPort: false,
   logLevel: 'silent',
-  limits: {
-    maxMessagesPerSecond: 1e6,
-    maxBytesPerSecond: 1e9,
-    maxConnectionsPerIp: 100_000,
-    maxMembersPerRoom: 64,
-    maxRoomsCreatedPerMinute: 1e6,
-    maxSendQueueBytes: 64 * 1024 * 1024,
-  },
+  ...(values.limits === 'default' ? {} : { limits: RAISED_LIMITS }),
+  ...(window === undefined ? {} : { relayFlushWindowMs: Number(window) }),
 });
 const { port } = await lobby.start();
 runControlLoop({ port, stop: () => lobby.stop(1000) });

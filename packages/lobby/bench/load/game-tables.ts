@@ -1,0 +1,273 @@
+/**
+ * The real-SDK tables: one per workload (every server, medians and ranges
+ * over repetitions, ratios of server CPU against the raw relay and
+ * Colyseus), a summary of the targets across workloads, and the charts.
+ */
+
+import type { BenchTable } from '../../../../bench/harness.js';
+import { median, spreadColumns } from '../../../../bench/harness.js';
+import type { BenchChart } from '../../../../bench/svg-chart.js';
+import { groupedBarChart, scatterChart } from '../../../../bench/svg-chart.js';
+import { COLYSEUS_NAME, type GameContender, RAW_NAME } from './game-contenders.js';
+import type { GameRunResult } from './game-workload.js';
+
+/** One workload of the real-SDK tables, with what it ran and measured. */
+export interface GameRow {
+  roomSize: number;
+  hz: number;
+  /** Whether the targets on server CPU (≤ 0.5× Colyseus) apply to this workload. */
+  cpuTarget: boolean;
+  contenders: readonly GameContender[];
+  /** Runs by contender id. */
+  runs: Record<string, GameRunResult[]>;
+  /** How the load workers were placed, for the notes. */
+  loadPlacement: string;
+  /** One chat line per player this often, ms. */
+  chatEveryMs: number;
+}
+
+/** Target: lobby server CPU at most this fraction of Colyseus's. */
+const CPU_TARGET = 0.5;
+/** Target: positions delivered, fraction. */
+const POSITIONS_TARGET = 0.995;
+
+export const label = (row: { roomSize: number; hz: number }): string => `${row.roomSize} × ${row.hz} Hz`;
+
+const pct = (part: number, whole: number): number => (whole === 0 ? Number.NaN : (100 * part) / whole);
+const sum = (runs: readonly GameRunResult[], pick: (run: GameRunResult) => number): number =>
+  runs.reduce((total, run) => total + pick(run), 0);
+
+/** Everything a row's cells and verdicts need about one contender. */
+interface Figures {
+  cpu: number;
+  cpus: number[];
+  usPerDelivery: number;
+  positions: number;
+  chat: number;
+  chatViolations: number;
+  closes: number;
+  closeCodes: number[];
+  pushBacks: number;
+  errors: number;
+  errorSamples: string[];
+  p50: number;
+  p99: number;
+  clientMs: number;
+  frames: number;
+  achievedHz: number;
+  otherCpu: number[];
+}
+
+function figures(runs: readonly GameRunResult[]): Figures {
+  const cpus = runs.map((run) => (100 * run.serverCpuSeconds) / run.seconds);
+  return {
+    cpu: median(cpus),
+    cpus,
+    usPerDelivery: median(
+      runs.map((run) => (1e6 * run.serverCpuSeconds) / Math.max(1, run.positionsReceived)),
+    ),
+    positions: pct(
+      sum(runs, (run) => run.positionsReceived),
+      sum(runs, (run) => run.positionsExpected),
+    ),
+    chat: pct(
+      sum(runs, (run) => run.chatInOrder),
+      sum(runs, (run) => run.chatExpected),
+    ),
+    chatViolations: sum(runs, (run) => run.chatViolations),
+    closes: sum(runs, (run) => run.closes.length),
+    closeCodes: runs.flatMap((run) => run.closes),
+    pushBacks: sum(runs, (run) => run.pushBacks),
+    errors: sum(runs, (run) => run.errors),
+    errorSamples: runs.flatMap((run) => run.errorSamples).slice(0, 3),
+    p50: median(runs.map((run) => run.latency.percentile(50))),
+    p99: median(runs.map((run) => run.latency.percentile(99))),
+    clientMs: median(runs.map((run) => (1000 * run.clientCpuPerSecond) / run.roomSize)),
+    frames: median(runs.map((run) => run.framesPerSecond / run.roomSize)),
+    achievedHz: median(runs.map((run) => run.positionsSent / run.roomSize / run.windowSeconds)),
+    otherCpu: runs.map((run) => run.otherCpuPercent),
+  };
+}
+
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+const verdict = (met: boolean): string => (met ? 'MET' : 'MISSED');
+
+/** The Handoff default row's verdicts for one workload. */
+function targetNotes(row: GameRow): string[] {
+  const own = figures(row.runs.handoff ?? []);
+  const colyseus = figures(row.runs.colyseus ?? []);
+  const raw = figures(row.runs.raw ?? []);
+  const notes: string[] = [];
+  const kicks = own.closes === 0;
+  notes.push(
+    `Target (handoff, default limits): no kick and ≥ ${100 * POSITIONS_TARGET}% of positions delivered — ${verdict(kicks && own.positions >= 100 * POSITIONS_TARGET)} (${own.closes} close(s)${own.closes > 0 ? `, codes ${[...new Set(own.closeCodes)].join(', ')}` : ''}, ${own.positions.toFixed(2)}% of positions, ${own.pushBacks} push-back(s), chat ${own.chat.toFixed(2)}% exactly once in order${own.chatViolations > 0 ? `, ${own.chatViolations} out of order or duplicated` : ''}).`,
+  );
+  const cpuRatio = own.cpu / colyseus.cpu;
+  const perDelivery = own.usPerDelivery / colyseus.usPerDelivery;
+  const sameLoad = Math.abs(own.achievedHz - colyseus.achievedHz) <= 0.05 * row.hz;
+  notes.push(
+    `${row.cpuTarget ? `Target: server CPU ≤ ${CPU_TARGET}× Colyseus — ${verdict(cpuRatio <= CPU_TARGET)} (${cpuRatio.toFixed(2)}×)` : `Server CPU ${cpuRatio.toFixed(2)}× Colyseus (no target at this size)`}; ${ratio(own.cpu, raw.cpu)} the raw relay. Per delivered position: ${own.usPerDelivery.toFixed(1)} µs against ${colyseus.usPerDelivery.toFixed(1)} µs (Colyseus, ${perDelivery.toFixed(2)}×) and ${raw.usPerDelivery.toFixed(1)} µs (raw).${sameLoad ? '' : ` The load did not keep the same rate on both (achieved ${own.achievedHz.toFixed(1)} Hz against ${colyseus.achievedHz.toFixed(1)} Hz): compare the per-delivery cost.`}`,
+  );
+  notes.push(
+    `Target: latency p99 ≤ Colyseus's — ${verdict(own.p99 <= colyseus.p99)} (${own.p99.toFixed(2)} ms against ${colyseus.p99.toFixed(2)} ms; p50 ${own.p50.toFixed(2)} against ${colyseus.p50.toFixed(2)} ms).`,
+  );
+  const chatPerSecond = 1000 / row.chatEveryMs;
+  const flushes = row.hz + chatPerSecond;
+  notes.push(
+    `Target: relay frames per client per second ≤ the game's flushes (${row.hz} position ticks + ${chatPerSecond} chat line(s) = ${flushes}/s) — ${verdict(own.frames <= flushes)} (${own.frames.toFixed(1)}; achieved ${own.achievedHz.toFixed(1)} position ticks/s).`,
+  );
+  const other: number[] = [];
+  for (const contender of row.contenders) {
+    const each = figures(row.runs[contender.id] ?? []);
+    other.push(...each.otherCpu);
+    if (each.errors > 0)
+      notes.push(`${contender.name}: ${each.errors} error(s), e.g. ${each.errorSamples.join(' | ')}`);
+  }
+  if (other.length > 0)
+    notes.push(
+      `Shared machine: other processes used ${median(other).toFixed(0)}% of a core during the median run (max ${Math.max(...other).toFixed(0)}%).`,
+    );
+  return notes;
+}
+
+/** One workload's table. */
+export function gameTable(row: GameRow, notes: string[]): BenchTable {
+  const runsOf = row.contenders.map((contender) => row.runs[contender.id]?.length ?? 0);
+  return {
+    title: `real SDK clients, one room of ${row.roomSize} at ${row.hz} Hz + chat`,
+    baseline: RAW_NAME,
+    alsoVersus: [COLYSEUS_NAME],
+    ratioOf: 'server CPU %',
+    higherIsBetter: false,
+    rows: row.contenders.map((contender) => {
+      const f = figures(row.runs[contender.id] ?? []);
+      return {
+        name: contender.name,
+        values: {
+          ...spreadColumns('server CPU %', f.cpus),
+          'server µs/delivery': f.usPerDelivery,
+          'positions %': f.positions,
+          'chat %': f.chat,
+          closes: f.closes,
+          'push-backs': f.pushBacks,
+          'p50 ms': f.p50,
+          'p99 ms': f.p99,
+          'client CPU ms/s/player': f.clientMs,
+          'frames/client/s': f.frames,
+          'achieved Hz': f.achievedHz,
+        },
+      };
+    }),
+    notes: [
+      ...targetNotes(row),
+      `Load: ${row.loadPlacement}; ${Math.max(...runsOf)} repetition(s) per server.`,
+      ...notes,
+    ],
+  };
+}
+
+/** Every workload's headline figures side by side. */
+export function summaryTable(rows: readonly GameRow[], notes: string[]): BenchTable {
+  return {
+    title: 'real SDK clients: the lobby against Colyseus and the raw relay, every workload',
+    rowHeader: 'room',
+    baseline: undefined,
+    ratioOf: '',
+    higherIsBetter: false,
+    rows: rows.map((row) => {
+      const own = figures(row.runs.handoff ?? []);
+      const colyseus = figures(row.runs.colyseus ?? []);
+      const raw = figures(row.runs.raw ?? []);
+      return {
+        name: label(row),
+        values: {
+          'handoff CPU %': own.cpu,
+          'colyseus CPU %': colyseus.cpu,
+          'raw ws CPU %': raw.cpu,
+          'CPU ÷ colyseus': own.cpu / colyseus.cpu,
+          'CPU ÷ raw ws': own.cpu / raw.cpu,
+          'µs/delivery ÷ colyseus': own.usPerDelivery / colyseus.usPerDelivery,
+          'positions %': own.positions,
+          'chat %': own.chat,
+          closes: own.closes,
+          'p99 ms': own.p99,
+          'colyseus p99 ms': colyseus.p99,
+          'frames/client/s': own.frames,
+          'achieved Hz': own.achievedHz,
+          'colyseus achieved Hz': colyseus.achievedHz,
+        },
+      };
+    }),
+    notes,
+  };
+}
+
+/** Server CPU by workload, one bar per server. */
+export function cpuChart(rows: readonly GameRow[]): BenchChart {
+  const series = [
+    { id: 'raw', name: 'raw ws relay' },
+    { id: 'colyseus', name: 'colyseus 0.18' },
+    { id: 'handoff', name: 'handoff lobby' },
+  ];
+  return {
+    file: 'relay-server-cpu.svg',
+    title: 'Relay server CPU with real SDK clients, by room (lower is better)',
+    svg: groupedBarChart({
+      title: 'Relay server CPU, real SDK clients (positions + chat), lower is better',
+      yLabel: 'server CPU % of one core',
+      groups: rows.map(label),
+      series: series.map(({ id, name }) => ({
+        name,
+        values: rows.map((row) => figures(row.runs[id] ?? []).cpu),
+      })),
+    }),
+  };
+}
+
+/** The lobby's CPU against latency for each relay flush window. */
+export function flushWindowChart(rows: readonly GameRow[]): BenchChart {
+  const series = rows
+    .filter((row) => row.contenders.some((contender) => (contender.flushWindowMs ?? 0) > 0))
+    .flatMap((row) => {
+      const windows = row.contenders.filter((contender) => contender.flushWindowMs !== undefined);
+      const points = (q: 'p50' | 'p99') =>
+        windows.map((contender) => {
+          const f = figures(row.runs[contender.id] ?? []);
+          return { x: f[q], y: f.cpu, label: `${contender.flushWindowMs} ms` };
+        });
+      return [
+        { name: `${label(row)}, p50`, points: points('p50') },
+        { name: `${label(row)}, p99`, points: points('p99') },
+      ];
+    });
+  return {
+    file: 'relay-flush-window.svg',
+    title: 'Lobby relay flush window: server CPU against one-way latency',
+    svg: scatterChart({
+      title: 'relayFlushWindowMs 0 / 2 / 4: lobby CPU against latency',
+      xLabel: 'one-way latency, ms (p50 and p99)',
+      yLabel: 'lobby CPU % of one core',
+      series,
+    }),
+  };
+}
+
+/** The flush-window comparison in words, for the notes. */
+export function flushWindowNotes(rows: readonly GameRow[]): string[] {
+  const notes: string[] = [];
+  for (const row of rows) {
+    const windows = row.contenders.filter((contender) => (contender.flushWindowMs ?? 0) > 0);
+    if (windows.length === 0) continue;
+    const base = figures(row.runs.handoff ?? []);
+    const parts = windows.map((contender) => {
+      const f = figures(row.runs[contender.id] ?? []);
+      return `${contender.flushWindowMs} ms: CPU ${f.cpu.toFixed(1)}% (${ratio(f.cpu, base.cpu)}), p50 ${f.p50.toFixed(2)} ms (${signed(f.p50 - base.p50)}), p99 ${f.p99.toFixed(2)} ms (${signed(f.p99 - base.p99)}), positions ${f.positions.toFixed(2)}%`;
+    });
+    notes.push(
+      `Flush window, ${label(row)}: 0 ms: CPU ${base.cpu.toFixed(1)}%, p50 ${base.p50.toFixed(2)} ms, p99 ${base.p99.toFixed(2)} ms; ${parts.join('; ')}.`,
+    );
+  }
+  return notes;
+}
+
+const signed = (ms: number): string => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
