@@ -1,6 +1,7 @@
 import type { IceServer, Signal } from '@handoff/protocol/lobby';
 import type { PathConditioner } from '../conditioner/path-conditioner.js';
 import { DirectLink, type DirectTiming } from './direct-link.js';
+import type { RemoteCandidatePolicy } from './remote-candidates.js';
 import type { RtcPeerConnectionConstructor } from './webrtc.js';
 
 /** Retry timing of direct attempts. */
@@ -30,7 +31,17 @@ export interface DirectControllerOptions {
   onHeartbeatRtt?(rttMs: number): void;
   /** The room's link conditioner of the direct path. */
   conditioner?: PathConditioner;
+  /** Which of the peer's ICE candidates to apply. */
+  remoteCandidates: RemoteCandidatePolicy;
 }
+
+/**
+ * Offers a peer may send before they are ignored: a burst of 3, then one a
+ * second. An honest offerer retries after a backoff of a second or more; a
+ * hostile one would make this client answer (and gather) as fast as it
+ * sends.
+ */
+const OFFER_BURST = 3;
 
 /**
  * Keeps trying to give one peer pair a direct link: the lower id offers; a
@@ -43,6 +54,10 @@ export class DirectController {
   private failures = 0;
   private closed = false;
   readonly offerer: boolean;
+  private offerTokens = OFFER_BURST;
+  private offerTokensAt = performance.now();
+  /** Offers ignored because they came too fast. */
+  ignoredOffers = 0;
 
   constructor(private readonly options: DirectControllerOptions) {
     this.offerer = options.localId < options.remoteId;
@@ -65,10 +80,24 @@ export class DirectController {
   handleSignal(signal: Signal): void {
     if (this.closed) return;
     if (signal.kind === 'description' && signal.sdpType === 'offer' && !this.offerer) {
+      if (!this.takeOfferToken()) {
+        this.ignoredOffers++;
+        return;
+      }
       void this.attempt().then(() => this.link?.handleSignal(signal));
       return;
     }
     void this.link?.handleSignal(signal);
+  }
+
+  /** One offer's worth of the peer's budget (refills one a second up to the burst). */
+  private takeOfferToken(): boolean {
+    const now = performance.now();
+    this.offerTokens = Math.min(OFFER_BURST, this.offerTokens + (now - this.offerTokensAt) / 1000);
+    this.offerTokensAt = now;
+    if (this.offerTokens < 1) return false;
+    this.offerTokens--;
+    return true;
   }
 
   close(): void {
@@ -120,6 +149,7 @@ export class DirectController {
         this.scheduleRetry();
       },
       onDatagram: (datagram) => this.options.onDatagram(datagram),
+      remoteCandidates: this.options.remoteCandidates,
       ...(this.options.conditioner === undefined ? {} : { conditioner: this.options.conditioner }),
       ...(this.options.onHeartbeatRtt === undefined ? {} : { onHeartbeatRtt: this.options.onHeartbeatRtt }),
     });

@@ -2,6 +2,7 @@ import type { IceServer, Signal } from '@handoff/protocol/lobby';
 import type { ConditionedSender, PathConditioner } from '../conditioner/path-conditioner.js';
 import { DirectFrame, directFrame, heartbeatSequence, isSessionDatagram } from './direct-frames.js';
 import { pairProof, proofsEqual } from './pair-proof.js';
+import { RemoteCandidateFilter, type RemoteCandidatePolicy } from './remote-candidates.js';
 import type { RtcPeerConnectionConstructor } from './webrtc.js';
 
 /** Timing of direct links. */
@@ -35,6 +36,8 @@ export interface DirectLinkOptions extends DirectTiming {
   onHeartbeatRtt?(rttMs: number): void;
   /** The room's link conditioner of the direct path: applied to everything this link sends. */
   conditioner?: PathConditioner;
+  /** Which of the peer's candidates (trickled or in its SDP) to apply. */
+  remoteCandidates: RemoteCandidatePolicy;
 }
 
 /** Bytes the data channel may hold unsent before datagrams are dropped instead (a few hundred ms of a busy game). */
@@ -68,7 +71,11 @@ export class DirectLink {
   private readonly transmit: (bytes: Uint8Array) => boolean;
   private readonly conditioned: ConditionedSender | undefined;
 
+  /** The peer's candidates this attempt applied and dropped. */
+  private readonly candidates: RemoteCandidateFilter;
+
   constructor(private readonly options: DirectLinkOptions) {
+    this.candidates = new RemoteCandidateFilter(options.remoteCandidates);
     const send = (bytes: Uint8Array): boolean => {
       const channel = this.channel;
       if (channel === undefined || channel.readyState !== 'open') return false;
@@ -156,7 +163,7 @@ export class DirectLink {
   private async remoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
     if (type === 'answer' && !this.options.offerer) throw new Error('unexpected answer');
     if (type === 'offer' && this.options.offerer) throw new Error('unexpected offer');
-    await this.pc.setRemoteDescription({ type, sdp });
+    await this.pc.setRemoteDescription({ type, sdp: this.candidates.filterSdp(sdp) });
     this.remoteDescriptionSet = true;
     for (const candidate of this.pendingRemoteCandidates.splice(0)) await this.pc.addIceCandidate(candidate);
     if (type === 'offer') {
@@ -172,6 +179,7 @@ export class DirectLink {
   }
 
   private async remoteCandidate(signal: Extract<Signal, { kind: 'candidate' }>): Promise<void> {
+    if (!this.candidates.accept(signal.candidate)) return;
     const candidate: RTCIceCandidateInit = {
       candidate: signal.candidate,
       ...(signal.sdpMid === undefined ? {} : { sdpMid: signal.sdpMid }),

@@ -129,6 +129,15 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     return this.options.name ?? '';
   }
 
+  /**
+   * Whether the lobby is on this machine's loopback (a lab or a test): only
+   * then are a peer's loopback ICE candidates plausible.
+   */
+  get onLoopback(): boolean {
+    const host = new URL(this.url).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127\./.test(host);
+  }
+
   /** STUN/TURN servers the lobby recommends. */
   get iceServers(): IceServer[] {
     return this.welcome.iceServers;

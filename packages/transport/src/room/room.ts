@@ -5,6 +5,7 @@ import { loadDefaultRtcPeerConnection } from '#webrtc';
 import type { LinkConditioner } from '../conditioner/link-conditioner.js';
 import { PathConditioner } from '../conditioner/path-conditioner.js';
 import { DirectController } from '../direct/direct-controller.js';
+import { MAX_REMOTE_CANDIDATES } from '../direct/remote-candidates.js';
 import { UnknownPeerError } from '../lobby-client/errors.js';
 import type { LobbyClient } from '../lobby-client/lobby-client.js';
 import { type ChannelSpecs, sessionChannels } from './channels.js';
@@ -271,6 +272,10 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       onUp: () => this.movePath(remote, direct, 'direct link validated'),
       onDown: (reason) => this.movePath(remote, relay, reason),
       onDatagram: (datagram) => link.receive(datagram, 'direct', performance.now()),
+      remoteCandidates: {
+        maxPerAttempt: MAX_REMOTE_CANDIDATES,
+        allowLoopback: this.lobby.onLoopback,
+      },
       onHeartbeatRtt: (rtt) => {
         link.directHeartbeatRtt = rtt;
       },
