@@ -158,16 +158,17 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     return this.welcomeMessage;
   }
 
-  /** Public rooms, fullest first. */
+  /** Public rooms, fullest first: at most `limit` (≤ 100), from `offset` on (paging). */
   async listRooms(
     filter?: RoomFilter,
-    options: RequestOptions & { limit?: number } = {},
+    options: RequestOptions & { limit?: number; offset?: number } = {},
   ): Promise<RoomSummary[]> {
     const reply = await this.request(
       {
         type: 'room:list',
         ...(filter === undefined ? {} : { filter }),
         ...(options.limit === undefined ? {} : { limit: options.limit }),
+        ...(options.offset === undefined ? {} : { offset: options.offset }),
       },
       options,
     );
