@@ -46,6 +46,11 @@ export function helpText(): string {
     '  --resume-secret <s>     seals room tickets: with the same secret, a restarted lobby puts',
     '                          players back into their rooms (≥ 16 chars; prefer HANDOFF_RESUME_SECRET:',
     '                          flags show in `ps`). Default: random per run, a restart ends every room',
+    '  --redis <url>           run as one node of a cluster over Redis, e.g. redis://10.0.0.5:6379',
+    '                          (HANDOFF_REDIS_URL; see docs/scaling.md). Default: one process, no Redis',
+    '  --public-url <url>      WebSocket URL clients reach this node at (redirects point there;',
+    '                          HANDOFF_PUBLIC_URL). Default ws://<hostname>:<port>',
+    "  --node-id <id>          this node's id in the cluster (HANDOFF_NODE_ID). Default: random",
     '  --trust-proxy           take client IPs from X-Forwarded-For (HANDOFF_TRUST_PROXY=1)',
     '  --no-metrics            do not serve GET /metrics (HANDOFF_NO_METRICS=1)',
     `  --relay-flush-window-ms <n>  relayed datagrams may wait this long to share a frame per recipient`,
@@ -86,6 +91,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'stun-host': { type: 'string' },
         'ice-server': { type: 'string', multiple: true },
         'resume-secret': { type: 'string' },
+        redis: { type: 'string' },
+        'public-url': { type: 'string' },
+        'node-id': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'no-metrics': { type: 'boolean' },
         'relay-flush-window-ms': { type: 'string' },
@@ -130,6 +138,24 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       throw new InvalidOptionError(`--resume-secret: at least ${MIN_RESUME_SECRET_LENGTH} characters`);
     }
     options.resumeSecret = resumeSecret;
+  }
+  const redis = text('redis', 'HANDOFF_REDIS_URL');
+  if (redis !== undefined) {
+    if (!/^rediss?:\/\//.test(redis))
+      throw new InvalidOptionError('--redis: expected a redis:// or rediss:// URL');
+    options.redis = redis;
+  }
+  const publicUrl = text('public-url', 'HANDOFF_PUBLIC_URL');
+  if (publicUrl !== undefined) {
+    if (!/^wss?:\/\/\S+$/.test(publicUrl))
+      throw new InvalidOptionError('--public-url: expected a ws:// or wss:// URL');
+    options.publicUrl = publicUrl;
+  }
+  const nodeId = text('node-id', 'HANDOFF_NODE_ID');
+  if (nodeId !== undefined) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(nodeId))
+      throw new InvalidOptionError('--node-id: [A-Za-z0-9_-], at most 64');
+    options.nodeId = nodeId;
   }
   if (truthy('trust-proxy', 'HANDOFF_TRUST_PROXY')) options.trustProxy = true;
   if (truthy('no-metrics', 'HANDOFF_NO_METRICS')) options.metrics = false;

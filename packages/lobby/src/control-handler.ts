@@ -9,6 +9,9 @@ import {
   type RoomQuickJoinMessage,
 } from '@handoff/protocol/lobby';
 import type { AddressRecord } from './address-limits.js';
+import { clusterOf } from './cluster/attach.js';
+import { clusterRooms } from './cluster/cluster-rooms.js';
+import { routeControl } from './cluster/cluster-router.js';
 import type { LobbyState } from './lobby-state.js';
 import type { Player } from './player.js';
 import type { Room } from './room.js';
@@ -24,7 +27,22 @@ function addressOf(state: LobbyState, player: Player, now: number): AddressRecor
  * Handles one decoded control message from a welcomed player. Every refusal
  * is an `error` with the request's id; nothing here can affect another room.
  */
-export function handleControl(state: LobbyState, player: Player, message: ClientMessage, now: number): void {
+export function handleControl(
+  state: LobbyState,
+  player: Player,
+  message: ClientMessage,
+  now: number,
+  routed = false,
+): void {
+  // In a cluster, lists, joins and quick-joins may need the directory first (then they come back here).
+  const cluster = routed ? undefined : clusterOf(state);
+  if (
+    cluster !== undefined &&
+    routeControl(state, cluster, player, message, () =>
+      handleControl(state, player, message, performance.now(), true),
+    )
+  )
+    return;
   switch (message.type) {
     case 'hello':
       state.fail(player, LobbyErrorCode.BadRequest, 'already welcomed', message.requestId);
@@ -213,7 +231,10 @@ function listRooms(state: LobbyState, player: Player, message: RoomListMessage, 
   }
   player.roomLists.take(1, now);
   address.roomLists.take(1, now);
-  player.send(listCache(state).answer(state.rooms, message));
+  const cluster = clusterOf(state);
+  player.send(
+    listCache(state).answer(cluster === undefined ? state.rooms : clusterRooms(state, cluster), message),
+  );
 }
 
 const caches = new WeakMap<LobbyState, RoomListCache>();

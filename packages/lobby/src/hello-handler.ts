@@ -14,6 +14,8 @@ import {
   type RoomRestore,
 } from '@handoff/protocol/lobby';
 import type { ClientConnection } from './client-connection.js';
+import { clusterOf } from './cluster/attach.js';
+import { admitTicket, redirectHello, restoreUnavailable, tokenHome } from './cluster/cluster-restore.js';
 import { newId, newSecret } from './ids.js';
 import type { LobbyState } from './lobby-state.js';
 import type { AuthenticatedPlayer, LobbyServerOptions } from './options.js';
@@ -55,6 +57,13 @@ export async function handleHello(
     const player = state.tokens.get(hello.resumeToken);
     if (player !== undefined) {
       resume(state, options, connection, player, hello.requestId);
+      return;
+    }
+    // In a cluster, the player may be on another live node: send it there.
+    const cluster = clusterOf(state);
+    const home = cluster === undefined ? undefined : await tokenHome(cluster, hello.resumeToken);
+    if (cluster !== undefined && home !== undefined) {
+      redirectHello(cluster, connection, hello.requestId, home);
       return;
     }
     const refusal =
@@ -142,11 +151,14 @@ async function restore(
 ): Promise<string | undefined> {
   const ticket = state.tickets.open(request.ticket);
   if (ticket === undefined) return 'unknown or expired session token';
-  if (ticket.issuedAt >= state.startedAt) return 'unknown or expired session token';
+  const cluster = clusterOf(state);
+  // Alone, a ticket restores only across a restart; in a cluster the directory decides (below).
+  if (cluster === undefined && ticket.issuedAt >= state.startedAt) return 'unknown or expired session token';
   if (Date.now() - ticket.issuedAt > state.limits.maxRoomTicketAgeMs) return 'room ticket expired';
   if (supersededTicket(state.rooms.get(ticket.roomId), ticket)) return 'room ticket superseded: you had left';
   const taken = (): boolean =>
-    state.players.has(ticket.playerId) || state.restoredPlayers.has(ticket.playerId);
+    state.players.has(ticket.playerId) ||
+    (cluster === undefined && state.restoredPlayers.has(ticket.playerId));
   if (taken()) return 'player already restored';
   let admitted: AuthenticatedPlayer | null = {};
   if (options.authenticate !== undefined) {
@@ -165,6 +177,15 @@ async function restore(
   }
   if (connection.closing) return undefined;
   if (taken()) return 'player already restored';
+  if (cluster !== undefined) {
+    // Single use cluster-wide, and the room claimed here unless a live node holds it.
+    const verdict = await admitTicket(state, cluster, ticket, request.ticket);
+    if (verdict.kind === 'refuse') return verdict.reason;
+    if (verdict.kind === 'redirect') redirectHello(cluster, connection, hello.requestId, verdict.url);
+    if (verdict.kind === 'unavailable') restoreUnavailable(connection, hello.requestId);
+    if (verdict.kind !== 'accept' || connection.closing) return undefined;
+    if (taken()) return 'player already restored';
+  }
   state.restoredPlayers.add(ticket.playerId);
   const player = new Player(
     ticket.playerId,

@@ -19,6 +19,8 @@ import { EventEmitter } from 'eventemitter3';
 import pino, { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { ClientConnection } from './client-connection.js';
+import type { ClusterNode } from './cluster/cluster-node.js';
+import { startCluster } from './cluster/start-cluster.js';
 import { handleControl } from './control-handler.js';
 import type { LobbyEvents } from './events.js';
 import { handleHello } from './hello-handler.js';
@@ -73,6 +75,8 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   private lastSweepAt = 0;
   private stun: StunServer | undefined;
   private stopping = false;
+  /** This lobby's membership of a cluster (with `redis`). */
+  private cluster: ClusterNode | undefined;
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
     this.upgrade(request, socket, head);
   /** Sockets whose request headers have not arrived yet, and the timer that will close them. */
@@ -192,6 +196,14 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
       }
     }
     const address = this.address();
+    if (this.options.redis !== undefined)
+      this.cluster = await startCluster(
+        this.state,
+        { ...this.options, redis: this.options.redis },
+        this.metrics.registry,
+        this,
+        address,
+      );
     this.log.info(address, 'lobby listening');
     this.emit('server:listening', address);
     return address;
@@ -215,6 +227,8 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   async stop(timeoutMs = 5000): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    // Out of the cluster directory first: this node's players come back elsewhere.
+    await this.cluster?.stop();
     this.http.off('upgrade', this.onUpgrade);
     clearInterval(this.sweepTimer);
     const closed = [...this.connections].map(

@@ -179,6 +179,22 @@ export interface LobbyServerOptions {
    * Default: a random secret per process (a restart ends every room).
    */
   resumeSecret?: string;
+  /**
+   * Redis URL (e.g. `redis://10.0.0.5:6379`): run as one node of a cluster
+   * that shares a room directory (lists, codes and quick-join see every
+   * node's rooms; a join for another node's room is redirected there), node
+   * liveness and single use of room tickets. Give every node the same
+   * `resumeSecret`, and its own `publicUrl`. See docs/scaling.md.
+   * Default: none (one process, nothing shared).
+   */
+  redis?: string;
+  /**
+   * The WebSocket URL clients reach this node at, e.g. `wss://lobby-2.example.com`
+   * (redirects point there). Only with `redis`. Default: `ws://<hostname>:<port>`.
+   */
+  publicUrl?: string;
+  /** This node's id in the cluster (only with `redis`). Default: random per run. */
+  nodeId?: string;
   /** Identity hook. Default: anonymous players with the name they ask for. */
   authenticate?: Authenticate;
   /** Limits, see {@link LobbyLimitOptions}. */

@@ -1,5 +1,21 @@
-import { encodeServerMessage, type RoomListMessage } from '@handoff/protocol/lobby';
-import type { RoomRegistry } from './room-registry.js';
+import {
+  encodeServerMessage,
+  type RoomFilter,
+  type RoomListMessage,
+  type RoomSummary,
+} from '@handoff/protocol/lobby';
+
+/** Rooms a list is answered from: this lobby's `RoomRegistry`, or a cluster's directory view. */
+export interface ListableRooms {
+  /** Changes whenever anything a list shows changed. */
+  readonly version: number;
+  /** Matching public rooms, fullest first, from `offset`, at most `limit`; and how many match. */
+  list(
+    filter: RoomFilter | undefined,
+    limit?: number,
+    offset?: number,
+  ): { rooms: { summary(): RoomSummary }[]; total: number };
+}
 
 /** Distinct queries remembered per version of the rooms. */
 const MAX_ENTRIES = 64;
@@ -14,7 +30,7 @@ interface Template {
 
 /**
  * Encoded `room:list-result` answers, by query, valid while the rooms do not
- * change (`RoomRegistry.version`): a busy lobby answers the same lists over
+ * change (`ListableRooms.version`): a busy lobby answers the same lists over
  * and over, and building one means sorting every room and encoding up to a
  * hundred summaries. Each answer is the cached frame with the request's id
  * spliced in (the control encoding writes `type` first, then `requestId`).
@@ -24,7 +40,7 @@ export class RoomListCache {
   private readonly templates = new Map<string, Template>();
 
   /** The encoded answer to `message`. */
-  answer(rooms: RoomRegistry, message: RoomListMessage): Uint8Array {
+  answer(rooms: ListableRooms, message: RoomListMessage): Uint8Array {
     if (rooms.version !== this.version) {
       this.templates.clear();
       this.version = rooms.version;

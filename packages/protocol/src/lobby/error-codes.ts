@@ -42,6 +42,12 @@ export const LobbyErrorCode = {
   Unavailable: 16,
   /** Unexpected server-side failure. */
   Internal: 17,
+  /**
+   * The room lives on another node of the cluster: the `error` carries
+   * `redirect` (that node's public URL, and the room id). `@handoff/transport`
+   * follows it by itself. (20: 18 and 19 are taken by Refused and Banned.)
+   */
+  Redirect: 20,
 } as const;
 
 /** One of the values of {@link LobbyErrorCode}. */

@@ -14,6 +14,7 @@ import {
   expectNumber,
   expectRecord,
   expectString,
+  invalid,
   optional,
   own,
   UINT16_MAX,
@@ -173,7 +174,20 @@ function error(r: Record<string, unknown>): ErrorMessage {
     ...(requestId === undefined ? {} : { requestId }),
     code: expectInteger(own(r, 'code'), 'error.code', 1, UINT16_MAX),
     message: expectString(own(r, 'message'), 'error.message', MAX_ERROR_MESSAGE_LENGTH),
+    ...optionalRedirect(own(r, 'redirect')),
   };
+}
+
+/** Longest redirect URL. */
+const MAX_REDIRECT_URL_LENGTH = 2048;
+
+function optionalRedirect(value: unknown): { redirect?: ErrorMessage['redirect'] } {
+  if (value === undefined) return {};
+  const r = expectRecord(value, 'error.redirect');
+  const url = expectString(own(r, 'url'), 'error.redirect.url', MAX_REDIRECT_URL_LENGTH, 1);
+  if (!/^wss?:\/\/[^\s/]+/.test(url)) invalid('error.redirect.url', 'expected a ws: or wss: URL');
+  const roomId = optional(own(r, 'roomId'), (v) => expectId(v, 'error.redirect.roomId'));
+  return { redirect: { url, ...(roomId === undefined ? {} : { roomId }) } };
 }
 
 function pong(r: Record<string, unknown>): PongMessage {

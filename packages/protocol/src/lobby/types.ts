@@ -460,6 +460,20 @@ export interface ErrorMessage {
   code: number;
   /** Human-readable text, at most `MAX_ERROR_MESSAGE_LENGTH`. */
   message: string;
+  /** With `LobbyErrorCode.Redirect`: where the room lives (a cluster's other node). */
+  redirect?: LobbyRedirect;
+}
+
+/**
+ * Where to go instead (a lobby cluster: the room's relay lives on one node).
+ * The client connects to `url` as a new player and joins `roomId`; a
+ * redirected `hello` (a resume or a restore) is sent again, unchanged, to `url`.
+ */
+export interface LobbyRedirect {
+  /** The owning node's public WebSocket URL (`ws:` or `wss:`). */
+  url: string;
+  /** The room to join there (absent when a `hello` was redirected). */
+  roomId?: string;
 }
 
 /** Answer to `ping`. */

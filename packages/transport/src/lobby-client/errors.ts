@@ -1,5 +1,5 @@
 import { ErrorCode, HandoffError } from '@handoff/protocol';
-import { lobbyErrorCodeName } from '@handoff/protocol/lobby';
+import { type LobbyRedirect, lobbyErrorCodeName } from '@handoff/protocol/lobby';
 
 /** The lobby answered a request with an `error`. `lobbyCode` is the lobby's `LobbyErrorCode`. */
 export class LobbyRequestError extends HandoffError {
@@ -8,11 +8,15 @@ export class LobbyRequestError extends HandoffError {
   /** The code's name, e.g. `RoomFull`. */
   readonly lobbyCodeName: string;
 
-  constructor(lobbyCode: number, message: string) {
+  /** With `LobbyErrorCode.Redirect` (a cluster): where the room lives. `LobbyClient` follows it by itself. */
+  readonly redirect: LobbyRedirect | undefined;
+
+  constructor(lobbyCode: number, message: string, redirect?: LobbyRedirect) {
     super(ErrorCode.LobbyRefused, message);
     this.name = 'LobbyRequestError';
     this.lobbyCode = lobbyCode;
     this.lobbyCodeName = lobbyErrorCodeName(lobbyCode) ?? `code ${lobbyCode}`;
+    this.redirect = redirect;
   }
 }
 

@@ -24,7 +24,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { ChannelSpecs } from '../room/channels.js';
 import { Room, type RoomBehaviour } from '../room/room.js';
 import { backoffDelay, type ReconnectOptions } from './backoff.js';
-import { LobbyConnectionError, OperationAbortedError } from './errors.js';
+import { LobbyConnectionError, LobbyRequestError, OperationAbortedError } from './errors.js';
 import type { LobbyClientEvents } from './events.js';
 import { PendingRequests, type RequestOptions } from './pending-requests.js';
 import { type RelayPacing, RelaySender } from './relay-sender.js';
@@ -60,6 +60,13 @@ export interface ConnectOptions<M = DefaultChannels> {
   WebSocket?: LobbySocketConstructor;
   /** Spacing of relay frames (each carries every peer's datagrams of one flush). */
   relayPacing?: RelayPacing;
+  /**
+   * Other nodes of the same lobby cluster: when the current one cannot be
+   * reached, reconnection attempts go round these (and the first URL), and
+   * the room is restored on whichever node answers (docs/scaling.md). Not
+   * needed behind one load-balanced URL. Default: none.
+   */
+  fallbackUrls?: string[];
 }
 
 /** Largest relay bundle the client sends before the lobby says what it accepts, bytes. */
@@ -94,14 +101,22 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   private lastRoomMetadata: Metadata | undefined;
   /** Bundles every peer's relay datagrams of one flush into one frame. */
   private readonly relay: RelaySender;
+  /** The node this client talks to now (a cluster's redirect or failover changes it). */
+  private url: string;
+  /** The first URL and `fallbackUrls`: where reconnection attempts go round. */
+  private readonly urls: string[];
+  /** The next reconnection attempt goes at once (a redirect, not a failure). */
+  private reconnectAtOnce = false;
 
   /** @internal Use {@link connect}. */
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly options: ConnectOptions<M>,
     private readonly WebSocketImpl: LobbySocketConstructor,
   ) {
     super();
+    this.url = url;
+    this.urls = [url, ...(options.fallbackUrls ?? [])];
     this.relay = new RelaySender(
       (frame) => this.sendFrame(frame),
       INITIAL_MAX_BUNDLE_BYTES,
@@ -313,7 +328,50 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
    * is routed, so it hears the presence events the lobby sent right after
    * it (a player that joins at the same time as us).
    */
-  private joined(message: Request, options?: RequestOptions): Promise<Room<M>> {
+  private async joined(message: Request, options?: RequestOptions): Promise<Room<M>> {
+    try {
+      return await this.joinRequest(message, options);
+    } catch (error) {
+      const to = error instanceof LobbyRequestError ? error.redirect : undefined;
+      if (to?.roomId === undefined) throw error;
+      // A cluster: the room lives on another node. Go there as this player's new session and join it.
+      await this.moveTo(to.url);
+      const password = message.type === 'room:join' ? message.password : undefined;
+      try {
+        return await this.joinRequest(
+          { type: 'room:join', roomId: to.roomId, ...(password === undefined ? {} : { password }) },
+          options,
+        );
+      } catch (second) {
+        // The room filled up or closed on the way: a quick-join asks again, here.
+        if (message.type !== 'room:quick-join' || !(second instanceof LobbyRequestError)) throw second;
+        return this.joinRequest(message, options);
+      }
+    }
+  }
+
+  /**
+   * Leaves this node for another of the cluster (a redirect): a new socket
+   * and a new session there; the old socket closes quietly.
+   */
+  private async moveTo(url: string): Promise<void> {
+    const previous = this.socket;
+    const from = this.url;
+    this.socket = undefined;
+    clearInterval(this.heartbeat);
+    previous?.close(1000);
+    this.forgetRoom();
+    this.url = url;
+    try {
+      await this.attach(undefined);
+    } catch (error) {
+      this.url = from;
+      await this.attach(undefined);
+      throw error;
+    }
+  }
+
+  private joinRequest(message: Request, options?: RequestOptions): Promise<Room<M>> {
     return this.request(message, options, (reply) => {
       if (reply.type !== 'room:joined') throw new LobbyConnectionError(`unexpected answer: ${reply.type}`);
       const channels = (this.options.channels ?? DEFAULT_CHANNELS) as ChannelSpecs<M>;
@@ -464,7 +522,8 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       this.shutdown(1006, 'gave up reconnecting');
       return;
     }
-    const delay = backoffDelay(this.attempts++, options, Math.random);
+    const delay = this.reconnectAtOnce ? 0 : backoffDelay(this.attempts++, options, Math.random);
+    this.reconnectAtOnce = false;
     this.reconnectTimer = setTimeout(() => {
       const token = fresh ? undefined : this.welcomeMessage?.sessionToken;
       this.attach(token).then(
@@ -479,6 +538,19 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
         },
         (error: unknown) => {
           if (this.connectionState === 'closed') return;
+          const redirect = error instanceof LobbyRequestError ? error.redirect : undefined;
+          if (redirect !== undefined) {
+            // A cluster: this player's room is on another node; say the same hello there, now.
+            const stale = this.socket;
+            this.socket = undefined;
+            stale?.close(1000);
+            this.url = redirect.url;
+            this.reconnectAtOnce = true;
+            this.scheduleReconnect(fresh);
+            return;
+          }
+          // Could not reach this node: the next attempt tries the cluster's next URL.
+          if (error instanceof LobbyConnectionError && error.closeCode === undefined) this.nextUrl();
           const code = error instanceof LobbyConnectionError ? error.closeCode : undefined;
           // A token the lobby no longer knows (and no ticket it accepts): come
           // back as a new player.
@@ -488,6 +560,13 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
         },
       );
     }, delay);
+  }
+
+  /** Moves on to the next of the cluster's URLs (the first URL, then `fallbackUrls`, round). */
+  private nextUrl(): void {
+    if (this.urls.length < 2) return;
+    const at = this.urls.indexOf(this.url);
+    this.url = this.urls[(at + 1) % this.urls.length] ?? this.url;
   }
 
   /** Relayed datagrams from several peers in one frame (the lobby stamped each with its source). */

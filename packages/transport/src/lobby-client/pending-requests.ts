@@ -87,7 +87,8 @@ export class PendingRequests {
     if (!('requestId' in message) || message.requestId === undefined) return false;
     const pending = this.settle(message.requestId);
     if (pending === undefined) return false;
-    if (message.type === 'error') pending.reject(new LobbyRequestError(message.code, message.message));
+    if (message.type === 'error')
+      pending.reject(new LobbyRequestError(message.code, message.message, message.redirect));
     else pending.resolve(message);
     return true;
   }

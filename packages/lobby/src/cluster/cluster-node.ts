@@ -1,0 +1,414 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import type { LobbyState } from '../lobby-state.js';
+import { ClusterMetrics } from './cluster-metrics.js';
+import { type DirectoryEntry, entryOf, parseEntry } from './directory-entry.js';
+import { ClusterUnavailableError } from './errors.js';
+import { type ClusterKeys, clusterKeys } from './keys.js';
+import { CLAIM_ROOM, PUBLISH_ROOM, REAP_ROOMS, WITHDRAW_ROOM } from './scripts.js';
+
+/** How one lobby joins a cluster. */
+export interface ClusterNodeOptions {
+  /** Redis URL, e.g. `redis://10.0.0.5:6379/0`. */
+  redis: string;
+  /** This node's id (unique in the cluster). */
+  nodeId: string;
+  /** The WebSocket URL clients use to reach this node (redirects point there). */
+  publicUrl: string;
+  /** Key prefix. Default `handoff:`. */
+  prefix?: string;
+  /** Heartbeat period, ms. Default 1000. */
+  heartbeatMs?: number;
+  /** A node whose heartbeat is this old is dead, ms. Default 3000. */
+  nodeTtlMs?: number;
+}
+
+/** Room ids this node published, with the JSON it last wrote. */
+type Published = Map<string, { json: string; code: string }>;
+
+/** How long a directory snapshot answers lists and quick-joins, ms. */
+const SNAPSHOT_MAX_AGE_MS = 250;
+/** How long a session token points at its node, ms. */
+const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One lobby's membership in a cluster over Redis: it heartbeats (a node key
+ * with a TTL), publishes its rooms to the shared directory (debounced),
+ * reaps dead nodes' rooms, answers lookups for the router, claims rooms
+ * atomically when restoring them, and enforces single use of room tickets
+ * cluster-wide. Redis trouble never throws out of here into the relay:
+ * lookups reject with {@link ClusterUnavailableError}, background work logs
+ * and retries, and the node re-registers when Redis is back.
+ */
+export class ClusterNode {
+  readonly id: string;
+  readonly publicUrl: string;
+  readonly metrics: ClusterMetrics;
+  private readonly redis: Redis;
+  private readonly keys: ClusterKeys;
+  private readonly heartbeatMs: number;
+  private readonly ttlMs: number;
+  /** Live nodes (id → public URL), as of the last heartbeat. */
+  private live = new Map<string, string>();
+  private readonly published: Published = new Map();
+  private readonly dirty = new Set<string>();
+  private lastVersion = -1;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing = false;
+  private snapshotAt = Number.NEGATIVE_INFINITY;
+  private snapshotEntries: DirectoryEntry[] = [];
+  private snapshotLoad: Promise<DirectoryEntry[]> | undefined;
+  /** Bumped on every fresh snapshot (list caches key on it). */
+  snapshotGeneration = 0;
+  private stopped = false;
+  private lastWarnAt = 0;
+
+  constructor(
+    private readonly state: LobbyState,
+    options: ClusterNodeOptions,
+    registry: Registry,
+  ) {
+    this.id = options.nodeId;
+    this.publicUrl = options.publicUrl;
+    this.keys = clusterKeys(options.prefix);
+    this.heartbeatMs = options.heartbeatMs ?? 1000;
+    this.ttlMs = options.nodeTtlMs ?? 3000;
+    this.metrics = new ClusterMetrics(registry);
+    this.redis = new Redis(options.redis, {
+      // Fail fast while Redis is away: directory operations answer Unavailable, games go on.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      lazyConnect: true,
+      retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 1000),
+    });
+    this.redis.on('error', (error: Error) => this.warn('redis error', error));
+    this.redis.on('ready', () => {
+      this.metrics.redisUp.set(1);
+      this.state.log.info({ nodeId: this.id }, 'redis ready: registering this node');
+      this.reregister().catch((error: unknown) => this.warn('re-register failed', error));
+    });
+    this.redis.on('close', () => this.metrics.redisUp.set(0));
+  }
+
+  /** Whether Redis answers now. */
+  get available(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  /** Connects and registers (a Redis that is down now is retried in the background). */
+  async start(): Promise<void> {
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.heartbeatMs);
+    this.heartbeatTimer.unref();
+    this.flushTimer = setInterval(() => void this.flush(), 50);
+    this.flushTimer.unref();
+    try {
+      await this.redis.connect();
+    } catch (error) {
+      this.warn('redis unreachable at start; retrying in the background', error);
+    }
+  }
+
+  /** Withdraws this node's rooms and itself, then disconnects. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.heartbeatTimer);
+    clearInterval(this.flushTimer);
+    if (this.available) {
+      try {
+        const pipeline = this.redis.pipeline();
+        for (const [id, { code }] of this.published)
+          pipeline.eval(
+            WITHDRAW_ROOM,
+            3,
+            this.keys.owners,
+            this.keys.rooms,
+            this.keys.codes,
+            id,
+            this.id,
+            code,
+          );
+        pipeline.del(this.keys.node(this.id));
+        pipeline.srem(this.keys.nodes, this.id);
+        await pipeline.exec();
+      } catch (error) {
+        this.warn('withdraw on stop failed', error);
+      }
+    }
+    this.redis.disconnect();
+  }
+
+  /** When this node started holding each of its rooms (created or restored here), ms since the epoch. */
+  private readonly held = new Map<string, number>();
+
+  /** A room was created or restored here. */
+  hold(roomId: string): void {
+    this.held.set(roomId, Date.now());
+    this.dirty.add(roomId);
+  }
+
+  /** A room closed here. */
+  release(roomId: string): void {
+    this.held.delete(roomId);
+    this.dirty.add(roomId);
+  }
+
+  /** Since when this node holds a room (undefined: it does not). */
+  heldSince(roomId: string): number | undefined {
+    return this.held.get(roomId);
+  }
+
+  /** A room changed (members, metadata) or closed: publish it with the next flush. */
+  touched(roomId: string): void {
+    this.dirty.add(roomId);
+  }
+
+  /** The public URL of a live node other than this one, if `node` is one. */
+  urlOf(node: string): string | undefined {
+    return node === this.id ? undefined : this.live.get(node);
+  }
+
+  /** The live directory entry of a room by id or join code (fresh from Redis). */
+  async find(target: { roomId: string } | { code: string }): Promise<DirectoryEntry | undefined> {
+    const id =
+      'roomId' in target
+        ? target.roomId
+        : await this.call(() => this.redis.hget(this.keys.codes, target.code.toUpperCase()));
+    if (id === null || id === undefined) return undefined;
+    const [json, owner] = await this.call(() =>
+      Promise.all([this.redis.hget(this.keys.rooms, id), this.redis.hget(this.keys.owners, id)]),
+    );
+    const entry = json === null ? undefined : parseEntry(json);
+    if (entry === undefined || owner === null || (owner !== this.id && !this.live.has(owner)))
+      return undefined;
+    return { ...entry, node: owner };
+  }
+
+  /** Every live room of the other nodes (a snapshot at most 250 ms old). */
+  async remoteRooms(): Promise<DirectoryEntry[]> {
+    if (performance.now() - this.snapshotAt < SNAPSHOT_MAX_AGE_MS) return this.snapshotEntries;
+    this.snapshotLoad ??= this.loadSnapshot().finally(() => {
+      this.snapshotLoad = undefined;
+    });
+    return this.snapshotLoad;
+  }
+
+  /** The last snapshot, without reading Redis (for synchronous list answers). */
+  get cachedRemoteRooms(): readonly DirectoryEntry[] {
+    return this.snapshotEntries;
+  }
+
+  /**
+   * Claims a room for this node (restoring it here). Returns undefined on
+   * success, or the public URL of the live node that owns it.
+   */
+  async claim(roomId: string): Promise<string | undefined> {
+    const owner = await this.call(
+      () =>
+        this.redis.eval(
+          CLAIM_ROOM,
+          1,
+          this.keys.owners,
+          roomId,
+          this.id,
+          this.keys.nodePrefix,
+        ) as Promise<string>,
+    );
+    if (owner === this.id) return undefined;
+    return (
+      this.live.get(owner) ?? (await this.call(() => this.redis.get(this.keys.node(owner)))) ?? undefined
+    );
+  }
+
+  /** Marks a room ticket used; false when it was used before (anywhere in the cluster). */
+  async useTicket(sealed: string, ttlMs: number): Promise<boolean> {
+    const answer = await this.call(() =>
+      this.redis.set(this.keys.ticket(digest(sealed)), this.id, 'PX', Math.max(1000, ttlMs), 'NX'),
+    );
+    return answer === 'OK';
+  }
+
+  /** The public URL of the live node (not this one) that holds the player with this session token. */
+  async tokenHome(token: string): Promise<string | undefined> {
+    const node = await this.call(() => this.redis.get(this.keys.token(digest(token))));
+    if (node === null || node === this.id) return undefined;
+    return this.live.get(node);
+  }
+
+  /** Records that this node holds the player with `token` (so other nodes redirect its resume here). */
+  rememberToken(token: string): void {
+    if (!this.available) return;
+    this.redis
+      .set(this.keys.token(digest(token)), this.id, 'PX', TOKEN_TTL_MS)
+      .catch((error: unknown) => this.warn('token publish failed', error));
+  }
+
+  private async loadSnapshot(): Promise<DirectoryEntry[]> {
+    const [rooms, owners] = await this.call(() =>
+      Promise.all([this.redis.hgetall(this.keys.rooms), this.redis.hgetall(this.keys.owners)]),
+    );
+    const entries: DirectoryEntry[] = [];
+    for (const [id, json] of Object.entries(rooms)) {
+      const owner = owners[id];
+      if (owner === undefined || owner === this.id || !this.live.has(owner)) continue;
+      const entry = parseEntry(json);
+      if (entry !== undefined) entries.push({ ...entry, node: owner });
+    }
+    this.snapshotEntries = entries;
+    this.snapshotAt = performance.now();
+    this.snapshotGeneration++;
+    this.metrics.clusterRooms.set(entries.length + this.state.rooms.size);
+    return entries;
+  }
+
+  /** Runs a Redis operation; any failure becomes a {@link ClusterUnavailableError}. */
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    if (!this.available) {
+      this.metrics.unavailable.inc();
+      throw new ClusterUnavailableError('the cluster directory is unavailable');
+    }
+    try {
+      return await operation();
+    } catch (error) {
+      this.metrics.unavailable.inc();
+      throw new ClusterUnavailableError(`the cluster directory failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (!this.available || this.stopped) return;
+    const started = performance.now();
+    try {
+      const ids = await this.redis
+        .multi()
+        .set(this.keys.node(this.id), this.publicUrl, 'PX', this.ttlMs)
+        .sadd(this.keys.nodes, this.id)
+        .smembers(this.keys.nodes)
+        .exec();
+      this.metrics.redisLatency.observe((performance.now() - started) / 1000);
+      const members = (ids?.[2]?.[1] as string[] | undefined) ?? [];
+      const urls = members.length === 0 ? [] : await this.redis.mget(members.map((id) => this.keys.node(id)));
+      const live = new Map<string, string>();
+      const dead: string[] = [];
+      members.forEach((id, i) => {
+        const url = urls[i];
+        if (url !== null && url !== undefined) live.set(id, url);
+        else dead.push(id);
+      });
+      this.live = live;
+      this.metrics.nodes.set(live.size);
+      if (dead.length > 0) await this.reap(dead);
+    } catch (error) {
+      this.warn('heartbeat failed', error);
+    }
+  }
+
+  /** Removes dead nodes' rooms from the directory (rooms another node restored meanwhile stay). */
+  private async reap(dead: string[]): Promise<void> {
+    const owners = await this.redis.hgetall(this.keys.owners);
+    for (const node of dead) {
+      const ids = Object.keys(owners).filter((id) => owners[id] === node);
+      const jsons = ids.length === 0 ? [] : await this.redis.hmget(this.keys.rooms, ...ids);
+      const args: string[] = [];
+      ids.forEach((id, i) => {
+        args.push(id, parseEntry(jsons[i] ?? '')?.code ?? '');
+      });
+      const removed = await this.redis.eval(
+        REAP_ROOMS,
+        3,
+        this.keys.owners,
+        this.keys.rooms,
+        this.keys.codes,
+        node,
+        this.keys.nodePrefix,
+        ...args,
+      );
+      // Only forget the node if it is still dead (REAP_ROOMS checked its key).
+      if (removed !== 0 || ids.length === 0) await this.redis.srem(this.keys.nodes, node);
+      this.state.log.info({ deadNode: node, rooms: removed }, 'reaped a dead node');
+    }
+  }
+
+  /** Writes changed rooms to the directory (every 50 ms at most). */
+  private async flush(): Promise<void> {
+    if (this.flushing || !this.available || this.stopped) return;
+    const rooms = this.state.rooms;
+    // A change without an event (metadata): look at every room.
+    if (rooms.version !== this.lastVersion && this.dirty.size === 0) {
+      for (const room of rooms.values()) this.dirty.add(room.id);
+      for (const id of this.published.keys()) this.dirty.add(id);
+    }
+    this.lastVersion = rooms.version;
+    if (this.dirty.size === 0) return;
+    this.flushing = true;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    try {
+      const pipeline = this.redis.pipeline();
+      const writes: { id: string; json: string; code: string }[] = [];
+      for (const id of ids) {
+        const room = rooms.get(id);
+        const before = this.published.get(id);
+        if (room === undefined) {
+          if (before === undefined) continue;
+          this.published.delete(id);
+          pipeline.eval(
+            WITHDRAW_ROOM,
+            3,
+            this.keys.owners,
+            this.keys.rooms,
+            this.keys.codes,
+            id,
+            this.id,
+            before.code,
+          );
+          continue;
+        }
+        const json = JSON.stringify(entryOf(room, this.id));
+        if (before?.json === json) continue;
+        writes.push({ id, json, code: room.code });
+        pipeline.eval(
+          PUBLISH_ROOM,
+          3,
+          this.keys.owners,
+          this.keys.rooms,
+          this.keys.codes,
+          id,
+          this.id,
+          json,
+          room.code,
+        );
+      }
+      if (pipeline.length === 0) return;
+      await pipeline.exec();
+      for (const write of writes) this.published.set(write.id, { json: write.json, code: write.code });
+    } catch (error) {
+      for (const id of ids) this.dirty.add(id);
+      this.warn('directory publish failed', error);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Redis is (back) up: the node key, every local room and every player's token again. */
+  private async reregister(): Promise<void> {
+    this.published.clear();
+    for (const room of this.state.rooms.values()) this.dirty.add(room.id);
+    for (const player of this.state.players.values()) this.rememberToken(player.token);
+    await this.heartbeat();
+    await this.flush();
+  }
+
+  private warn(text: string, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarnAt < 5000) return;
+    this.lastWarnAt = now;
+    this.state.log.warn({ nodeId: this.id, err: (error as Error)?.message }, text);
+  }
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 32);
+}

@@ -1,0 +1,132 @@
+import {
+  type ClientMessage,
+  LobbyErrorCode,
+  type LobbyRedirect,
+  type RoomFilter,
+} from '@handoff/protocol/lobby';
+import type { LobbyState } from '../lobby-state.js';
+import type { Player } from '../player.js';
+import type { ClusterNode } from './cluster-node.js';
+import { type DirectoryEntry, entryMatches } from './directory-entry.js';
+import { ClusterUnavailableError } from './errors.js';
+
+/**
+ * Routes the control messages that need the whole cluster: `room:list`
+ * (answered from a directory snapshot), `room:join` for a room this node
+ * does not have, and `room:quick-join` (the best room of the cluster).
+ * Returns true when it took the message over; `local` runs the lobby's own
+ * handler (for local rooms, and for every refusal the lobby already words).
+ */
+export function routeControl(
+  state: LobbyState,
+  node: ClusterNode,
+  player: Player,
+  message: ClientMessage,
+  local: () => void,
+): boolean {
+  switch (message.type) {
+    case 'room:list':
+      settle(state, player, message.requestId, node.remoteRooms().then(local));
+      return true;
+    case 'room:join': {
+      if (player.room !== undefined) return false;
+      const roomId = message.roomId;
+      const target = roomId !== undefined ? { roomId } : { code: message.code ?? '' };
+      const here =
+        roomId !== undefined ? state.rooms.get(roomId) : state.rooms.byJoinCode(message.code ?? '');
+      if (here !== undefined) return false;
+      if (roomId === undefined && codeGuessingLimited(state, player)) return false;
+      settle(
+        state,
+        player,
+        message.requestId,
+        node.find(target).then((entry) => {
+          const url = entry === undefined ? undefined : node.urlOf(entry.node);
+          if (entry === undefined || url === undefined) local();
+          else redirect(state, node, player, message.requestId, { url, roomId: entry.id }, 'join');
+        }),
+      );
+      return true;
+    }
+    case 'room:quick-join': {
+      if (player.room !== undefined) return false;
+      settle(
+        state,
+        player,
+        message.requestId,
+        node.remoteRooms().then((remote) => {
+          const best = bestRemote(remote, message.filter);
+          const mine = state.rooms.quickMatch(message.filter);
+          const url = best === undefined ? undefined : node.urlOf(best.node);
+          if (
+            best === undefined ||
+            url === undefined ||
+            (mine !== undefined && mine.members.length >= best.members)
+          )
+            local();
+          else redirect(state, node, player, message.requestId, { url, roomId: best.id }, 'quick-join');
+        }),
+      );
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Sends `error Redirect` with where to go. */
+export function redirect(
+  state: LobbyState,
+  node: ClusterNode,
+  player: Player,
+  requestId: number,
+  to: LobbyRedirect,
+  operation: string,
+): void {
+  node.metrics.redirects.inc({ operation });
+  state.send(player, {
+    type: 'error',
+    requestId,
+    code: LobbyErrorCode.Redirect,
+    message: 'the room is on another node',
+    redirect: to,
+  });
+}
+
+/** The fullest remote public room without a password with a free seat matching `filter`. */
+function bestRemote(
+  entries: readonly DirectoryEntry[],
+  filter: RoomFilter | undefined,
+): DirectoryEntry | undefined {
+  let best: DirectoryEntry | undefined;
+  for (const entry of entries) {
+    if (entry.hasPassword || entry.members >= entry.capacity || entry.members === 0) continue;
+    if (!entryMatches(entry, filter)) continue;
+    if (best === undefined || entry.members > best.members) best = entry;
+  }
+  return best;
+}
+
+/** Whether joins by code are refused now (the lobby's own handler then says so, before any lookup). */
+function codeGuessingLimited(state: LobbyState, player: Player): boolean {
+  const now = performance.now();
+  const address = state.addresses.of(player.connection?.ip ?? 'unknown', now);
+  return player.failedCodeLookups.available(now) < 1 || address.failedCodeLookups.available(now) < 1;
+}
+
+/** Redis trouble becomes `error Unavailable`; anything else is logged as internal. */
+function settle(state: LobbyState, player: Player, requestId: number, work: Promise<void>): void {
+  work.catch((error: unknown) => {
+    if (error instanceof ClusterUnavailableError)
+      state.fail(
+        player,
+        LobbyErrorCode.Unavailable,
+        'the room directory is unavailable; try again',
+        requestId,
+      );
+    else {
+      state.log.error({ err: error }, 'cluster routing failed');
+      state.fail(player, LobbyErrorCode.Internal, 'internal error', requestId);
+    }
+  });
+}

@@ -1,0 +1,36 @@
+/**
+ * Redis key names of a Handoff cluster. Every key starts with the cluster
+ * prefix (default `handoff:`), so several clusters can share one Redis.
+ */
+export interface ClusterKeys {
+  /** Hash: room id → directory entry (JSON, see `directory-entry.ts`). */
+  rooms: string;
+  /** Hash: room id → owning node id (claimed atomically by Lua). */
+  owners: string;
+  /** Hash: join code → room id. */
+  codes: string;
+  /** Set of node ids that registered (live or not: liveness is the node key). */
+  nodes: string;
+  /** String with a TTL: the node is live while it exists (value: its public URL). */
+  node(id: string): string;
+  /** Prefix of `node(id)` (the Lua scripts build node keys from it). */
+  nodePrefix: string;
+  /** String: session token digest → node id that holds the player. */
+  token(digest: string): string;
+  /** String set NX: a room ticket used once cluster-wide. */
+  ticket(digest: string): string;
+}
+
+/** The keys under `prefix`. */
+export function clusterKeys(prefix = 'handoff:'): ClusterKeys {
+  return {
+    rooms: `${prefix}rooms`,
+    owners: `${prefix}owners`,
+    codes: `${prefix}codes`,
+    nodes: `${prefix}nodes`,
+    nodePrefix: `${prefix}node:`,
+    node: (id) => `${prefix}node:${id}`,
+    token: (digest) => `${prefix}token:${digest}`,
+    ticket: (digest) => `${prefix}ticket:${digest}`,
+  };
+}

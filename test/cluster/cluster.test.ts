@@ -1,0 +1,170 @@
+import { createLobbyServer, type LobbyServer, type LobbyServerOptions } from '@handoff/lobby';
+import { LobbyErrorCode } from '@handoff/protocol/lobby';
+import {
+  connect,
+  type DefaultChannels,
+  type LobbyClient,
+  LobbyRequestError,
+  type Room,
+} from '@handoff/transport';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { redisMissing, TestRedis } from './support/redis-server.js';
+
+const SECRET = 'cluster-test-secret-0123456789';
+const missing = redisMissing();
+if (missing !== undefined) console.log(`SKIPPED: ${missing}`);
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe.skipIf(missing !== undefined)('a lobby cluster over a real Redis (3 in-process nodes)', () => {
+  let redis: TestRedis;
+  const nodes: LobbyServer[] = [];
+  const urls: string[] = [];
+  const clients: LobbyClient[] = [];
+
+  async function startNode(options: LobbyServerOptions = {}): Promise<string> {
+    const port = 0;
+    const lobby = createLobbyServer({
+      port,
+      host: '127.0.0.1',
+      stunPort: false,
+      logger: pino({ level: 'silent' }),
+      resumeSecret: SECRET,
+      redis: redis.url,
+      nodeId: `node${nodes.length}`,
+      ...options,
+    });
+    // The public URL needs the port: listen first on a fixed free one.
+    nodes.push(lobby);
+    const { port: bound } = await lobby.start();
+    const url = `ws://127.0.0.1:${bound}/`;
+    urls.push(url);
+    return url;
+  }
+
+  beforeAll(async () => {
+    redis = await TestRedis.start();
+    for (let i = 0; i < 3; i++) await startNode();
+    // Every node has seen every other's heartbeat.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+  afterAll(async () => {
+    for (const node of nodes) await node.stop(200);
+    await redis?.stop();
+  });
+
+  async function player(at: number, name: string): Promise<LobbyClient> {
+    const client = await connect(urls[at]!, { name, room: { direct: 'never' }, requestTimeoutMs: 5000 });
+    clients.push(client);
+    return client;
+  }
+
+  it('finds a room of another node by code and by list, follows the redirect, and plays', async () => {
+    const alice = await player(0, 'alice');
+    const bob = await player(1, 'bob');
+    const carol = await player(2, 'carol');
+    const tag = `t${Date.now()}`;
+    const aliceRoom = await alice.createRoom({
+      name: 'Arena',
+      capacity: 4,
+      visibility: 'public',
+      metadata: { tag },
+    });
+    // The directory is written within ~50 ms.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const started = performance.now();
+    const bobRoom = await bob.joinRoom({ code: aliceRoom.code });
+    const joinMs = performance.now() - started;
+    const listed = await carol.listRooms({ metadata: { tag } });
+    expect(listed.map((room) => room.id)).toEqual([aliceRoom.id]);
+    expect(listed[0]?.members).toBeGreaterThanOrEqual(1);
+    const carolRoom = await carol.joinRoom({ roomId: listed[0]!.id });
+    expect(bobRoom.id).toBe(aliceRoom.id);
+    expect(carolRoom.id).toBe(aliceRoom.id);
+    console.log(`join by code through a redirect: ${joinMs.toFixed(1)} ms`);
+    // All three on node 0 now: chat through its relay, exactly once and in order.
+    const rooms: Room<DefaultChannels>[] = [aliceRoom, bobRoom, carolRoom];
+    await waitFor(() => rooms.every((room) => room.peers.size === 2));
+    const heard = rooms.map(() => [] as string[]);
+    rooms.forEach((room, i) => {
+      room.on('message', ({ message }) => heard[i]!.push(message.text));
+    });
+    for (let n = 0; n < 20; n++) aliceRoom.broadcast('chat', { text: String(n) });
+    const expected = Array.from({ length: 20 }, (_, n) => String(n));
+    await waitFor(() => heard[1]!.length === 20 && heard[2]!.length === 20);
+    expect(heard[1]).toEqual(expected);
+    expect(heard[2]).toEqual(expected);
+    const metrics = await (await fetch(`http://${new URL(urls[1]!).host}/metrics`)).text();
+    expect(metrics).toMatch(/handoff_cluster_redirects_total\{operation="join"\} [1-9]/);
+  });
+
+  it('quick-join on another node lands in the fullest room of the cluster', async () => {
+    const tag = `q${Date.now()}`;
+    const host = await player(2, 'host');
+    const room = await host.createRoom({
+      name: 'Quick',
+      capacity: 8,
+      visibility: 'public',
+      metadata: { tag },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const guest = await player(0, 'guest');
+    const joined = await guest.quickJoin(
+      { metadata: { tag } },
+      { name: 'own', capacity: 8, visibility: 'public' },
+    );
+    expect(joined.id).toBe(room.id);
+    await waitFor(() => joined.peers.size === 1);
+  });
+
+  it('an unknown code is RoomNotFound everywhere; a private room is not listed but joins by code', async () => {
+    const a = await player(1, 'a');
+    await expect(a.joinRoom({ code: 'ZZZZZZZZ' })).rejects.toMatchObject({
+      lobbyCode: LobbyErrorCode.RoomNotFound,
+    });
+    const owner = await player(0, 'owner');
+    const secret = await owner.createRoom({
+      name: 'Secret',
+      capacity: 2,
+      visibility: 'private',
+      password: 'pw',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect((await a.listRooms()).some((room) => room.id === secret.id)).toBe(false);
+    await expect(a.joinRoom({ code: secret.code }, 'wrong')).rejects.toMatchObject({
+      lobbyCode: LobbyErrorCode.WrongPassword,
+    });
+    const b = await player(2, 'b');
+    expect((await b.joinRoom({ code: secret.code }, 'pw')).id).toBe(secret.id);
+  });
+
+  it('capacity holds when clients on every node race for the last seats', async () => {
+    const host = await player(0, 'host');
+    const room = await host.createRoom({ name: 'Race', capacity: 4, visibility: 'public' });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const racers = await Promise.all(Array.from({ length: 12 }, (_, i) => player(i % 3, `racer${i}`)));
+    const results = await Promise.allSettled(racers.map((racer) => racer.joinRoom({ code: room.code })));
+    const seated = results.filter((result) => result.status === 'fulfilled');
+    const refused = results.filter(
+      (result): result is PromiseRejectedResult =>
+        result.status === 'rejected' &&
+        result.reason instanceof LobbyRequestError &&
+        result.reason.lobbyCode === LobbyErrorCode.RoomFull,
+    );
+    expect(seated).toHaveLength(3);
+    expect(refused).toHaveLength(9);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const [summary] = (await racers[5]!.listRooms()).filter((entry) => entry.id === room.id);
+    expect(summary?.members).toBe(4);
+  });
+});
