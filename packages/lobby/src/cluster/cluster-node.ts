@@ -18,9 +18,9 @@ export interface ClusterNodeOptions {
   publicUrl: string;
   /** Key prefix. Default `handoff:`. */
   prefix?: string;
-  /** Heartbeat period, ms. Default 1000. */
+  /** Heartbeat period, ms. Default 500. */
   heartbeatMs?: number;
-  /** A node whose heartbeat is this old is dead, ms. Default 3000. */
+  /** A node whose heartbeat is this old is dead, ms. Default 1500. */
   nodeTtlMs?: number;
 }
 
@@ -73,8 +73,8 @@ export class ClusterNode {
     this.id = options.nodeId;
     this.publicUrl = options.publicUrl;
     this.keys = clusterKeys(options.prefix);
-    this.heartbeatMs = options.heartbeatMs ?? 1000;
-    this.ttlMs = options.nodeTtlMs ?? 3000;
+    this.heartbeatMs = options.heartbeatMs ?? 500;
+    this.ttlMs = options.nodeTtlMs ?? 1500;
     this.metrics = new ClusterMetrics(registry);
     this.redis = new Redis(options.redis, {
       // Fail fast while Redis is away: directory operations answer Unavailable, games go on.

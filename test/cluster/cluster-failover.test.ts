@@ -1,0 +1,143 @@
+import type { ChildProcess } from 'node:child_process';
+import { connect, type DefaultChannels, type LobbyClient, type Room } from '@handoff/transport';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startCliNode } from './support/cli-node.js';
+import { freePort, redisMissing, TestRedis } from './support/redis-server.js';
+
+const SECRET = 'cluster-failover-secret-0123456789';
+const missing = redisMissing();
+if (missing !== undefined) console.log(`SKIPPED: ${missing}`);
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+describe.skipIf(missing !== undefined)(
+  'cluster failover: kill -9 of the node holding a room (3 CLI nodes)',
+  () => {
+    const children: ChildProcess[] = [];
+    const clients: LobbyClient[] = [];
+    let redis: TestRedis | undefined;
+    afterEach(async () => {
+      for (const client of clients.splice(0)) client.close();
+      for (const child of children.splice(0)) child.kill('SIGKILL');
+      await redis?.stop();
+    });
+
+    it('every player is back in the same room on another node; chat exactly once and in order', async () => {
+      redis = await TestRedis.start();
+      const ports = [await freePort(), await freePort(), await freePort()];
+      const urls = ports.map((port) => `ws://127.0.0.1:${port}/`);
+      for (const [i, port] of ports.entries())
+        children.push(await startCliNode(port, redis.url, `node${i}`, SECRET));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+
+      const recoveries: number[] = [];
+      const ROUNDS = 3;
+      for (let round = 0; round < ROUNDS; round++) {
+        // The room's node: the first live one; players connect to every node and are redirected there.
+        const live = children.map((child, i) =>
+          child.exitCode === null && child.signalCode === null ? i : -1,
+        );
+        const nodes = live.filter((i) => i >= 0);
+        if (nodes.length < 2) break;
+        const names = ['ada', 'bob', 'cy'];
+        const lobbies: LobbyClient[] = [];
+        const rooms: Room<DefaultChannels>[] = [];
+        for (const [i, name] of names.entries()) {
+          const at = nodes[i % nodes.length]!;
+          const client = await connect(urls[at]!, {
+            name,
+            room: { direct: 'never' },
+            fallbackUrls: urls.filter((_, j) => j !== at),
+            reconnect: { initialDelayMs: 50, maxDelayMs: 300 },
+          });
+          clients.push(client);
+          lobbies.push(client);
+          rooms.push(
+            i === 0
+              ? await client.createRoom({ name: `Arena${round}`, capacity: 4, visibility: 'public' })
+              : await (async () => {
+                  await new Promise((resolve) => setTimeout(resolve, 120));
+                  return client.joinRoom({ code: rooms[0]!.code });
+                })(),
+          );
+        }
+        const roomId = rooms[0]!.id;
+        const owner = nodes[0]!;
+        const ids = rooms.map((room) => room.me.id);
+        await waitFor(() => rooms.every((room) => room.peers.size === 2));
+
+        const received = rooms.map(() => new Map<string, number[]>());
+        const restoredAt: number[] = [];
+        rooms.forEach((room, i) => {
+          room.on('message', ({ from, message }) => {
+            const log = received[i]!.get(from.id) ?? [];
+            log.push(Number(message.text));
+            received[i]!.set(from.id, log);
+          });
+          lobbies[i]!.on('connection:restored', (event) => {
+            if (event.restored && event.inRoom) restoredAt[i] = performance.now();
+          });
+        });
+        let sent = 0;
+        const tick = setInterval(() => {
+          sent++;
+          for (const room of rooms) room.broadcast('chat', { text: String(sent) });
+        }, 10);
+        const count = (to: number, from: number): number => received[to]!.get(ids[from]!)?.length ?? 0;
+        try {
+          await waitFor(() => count(1, 0) >= 20 && count(2, 1) >= 20, 5000);
+          const killedAt = performance.now();
+          children[owner]!.kill('SIGKILL');
+          await waitFor(() => restoredAt.filter((t) => t !== undefined).length === 3, 15_000);
+          await waitFor(
+            () =>
+              rooms.every(
+                (room) => room.peers.size === 2 && [...room.peers.values()].every((p) => !p.reconnecting),
+              ),
+            5000,
+          );
+          for (const t of restoredAt) recoveries.push(t - killedAt);
+          for (const [i, room] of rooms.entries()) {
+            expect(room.id).toBe(roomId);
+            expect([...room.peers.keys()].sort()).toEqual(ids.filter((_, j) => j !== i).sort());
+          }
+          const heard = count(2, 0);
+          await waitFor(() => count(2, 0) > heard + 20, 5000);
+        } finally {
+          clearInterval(tick);
+        }
+        // Everything sent arrives exactly once, in order, on every pair.
+        await waitFor(
+          () => rooms.every((_, to) => rooms.every((__, from) => from === to || count(to, from) === sent)),
+          10_000,
+        );
+        for (const [to] of rooms.entries())
+          for (const [from] of rooms.entries())
+            if (from !== to)
+              expect(received[to]!.get(ids[from]!)).toEqual(Array.from({ length: sent }, (_, n) => n + 1));
+        for (const client of lobbies) client.close();
+        // The dead node comes back for the next round (a new process, same port).
+        children[owner] = await startCliNode(ports[owner]!, redis.url, `node${owner}`, SECRET);
+        await new Promise((resolve) => setTimeout(resolve, 700));
+      }
+      const p50 = percentile(recoveries, 50);
+      const p90 = percentile(recoveries, 90);
+      console.log(
+        `failover (kill -9, ${recoveries.length} players over ${ROUNDS} rounds): p50 ${p50.toFixed(0)} ms, p90 ${p90.toFixed(0)} ms, max ${Math.max(...recoveries).toFixed(0)} ms`,
+      );
+      expect(recoveries.length).toBe(3 * ROUNDS);
+      expect(p90).toBeLessThan(3000);
+    }, 120_000);
+  },
+);
