@@ -283,12 +283,16 @@ export class ClusterNode {
     try {
       const ids = await this.redis
         .multi()
+        .exists(this.keys.node(this.id))
         .set(this.keys.node(this.id), this.publicUrl, 'PX', this.ttlMs)
         .sadd(this.keys.nodes, this.id)
         .smembers(this.keys.nodes)
         .exec();
       this.metrics.redisLatency.observe((performance.now() - started) / 1000);
-      const members = (ids?.[2]?.[1] as string[] | undefined) ?? [];
+      // Our key had expired (this process stalled past the TTL, or Redis lost it): other
+      // nodes may have reaped our rooms, so publish every one of them again.
+      if (ids?.[0]?.[1] === 0) this.republishAll();
+      const members = (ids?.[3]?.[1] as string[] | undefined) ?? [];
       const urls = members.length === 0 ? [] : await this.redis.mget(members.map((id) => this.keys.node(id)));
       const live = new Map<string, string>();
       const dead: string[] = [];
@@ -392,10 +396,15 @@ export class ClusterNode {
     }
   }
 
-  /** Redis is (back) up: the node key, every local room and every player's token again. */
-  private async reregister(): Promise<void> {
+  /** Every local room is written again with the next flush. */
+  private republishAll(): void {
     this.published.clear();
     for (const room of this.state.rooms.values()) this.dirty.add(room.id);
+  }
+
+  /** Redis is (back) up: the node key, every local room and every player's token again. */
+  private async reregister(): Promise<void> {
+    this.republishAll();
     for (const player of this.state.players.values()) this.rememberToken(player.token);
     await this.heartbeat();
     await this.flush();
