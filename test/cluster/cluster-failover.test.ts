@@ -139,5 +139,42 @@ describe.skipIf(missing !== undefined)(
       expect(recoveries.length).toBe(3 * ROUNDS);
       expect(p90).toBeLessThan(3000);
     }, 120_000);
+
+    it('a dead node leaves the directory within seconds: its rooms stop showing in lists and codes', async () => {
+      redis = await TestRedis.start();
+      const ports = [await freePort(), await freePort()];
+      const urls = ports.map((port) => `ws://127.0.0.1:${port}/`);
+      for (const [i, port] of ports.entries())
+        children.push(await startCliNode(port, redis.url, `node${i}`, SECRET));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      // No reconnection: nobody restores the room; only liveness can remove it.
+      const host = await connect(urls[0]!, { name: 'host', room: { direct: 'never' }, reconnect: false });
+      const watcher = await connect(urls[1]!, { name: 'watcher', room: { direct: 'never' } });
+      clients.push(host, watcher);
+      const room = await host.createRoom({
+        name: 'Doomed',
+        capacity: 4,
+        visibility: 'public',
+        metadata: { doomed: 1 },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await watcher.listRooms({ metadata: { doomed: 1 } })).map((entry) => entry.id)).toEqual([
+        room.id,
+      ]);
+      const killedAt = performance.now();
+      children[0]!.kill('SIGKILL');
+      let gone = false;
+      while (!gone && performance.now() - killedAt < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 600)); // lists are rate-limited (burst 5)
+        gone = (await watcher.listRooms({ metadata: { doomed: 1 } })).length === 0;
+      }
+      const goneMs = performance.now() - killedAt;
+      console.log(`dead node's room gone from lists after ${goneMs.toFixed(0)} ms`);
+      expect(gone).toBe(true);
+      expect(goneMs).toBeLessThan(4000);
+      await expect(watcher.joinRoom({ code: room.code })).rejects.toMatchObject({
+        lobbyCodeName: 'RoomNotFound',
+      });
+    }, 30_000);
   },
 );
