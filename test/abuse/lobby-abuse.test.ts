@@ -190,11 +190,11 @@ describe('lobby under abuse', () => {
     await fast.stop(200);
   });
 
-  it('closes connections beyond the per-IP limit with 4006', async () => {
+  it('drops sockets beyond the per-IP limit before the upgrade', async () => {
     const { lobby: strict, url: strictUrl } = await startLobby({ limits: { maxConnectionsPerIp: 3 } });
-    const sockets = await Promise.all(range(4).map(() => RawClient.open(strictUrl)));
-    const codes = await Promise.race([Promise.any(sockets.map((s) => s.closed)), sleep(2000).then(() => -1)]);
-    expect(codes).toBe(4006);
+    const opened = await Promise.allSettled(range(4).map(() => RawClient.open(strictUrl)));
+    const sockets = opened.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    expect(sockets).toHaveLength(3); // the fourth TCP connection was closed before any HTTP
     for (const socket of sockets) socket.close();
     await strict.stop(200);
   });
@@ -208,7 +208,7 @@ describe('lobby under abuse', () => {
 
   it('kept the calm room working without loss throughout', async () => {
     const expected = sentinelSent;
-    await waitFor(() => sentinelB.relays.length >= expected, 3000);
+    await waitFor(() => sentinelB.relays.length >= expected, 10_000); // patient: other test files share the CPU
     const received = sentinelB.relays.map((r) =>
       new DataView(r.payload.buffer, r.payload.byteOffset).getUint32(0),
     );

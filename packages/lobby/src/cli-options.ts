@@ -53,6 +53,8 @@ export function helpText(): string {
     "  --node-id <id>          this node's id in the cluster (HANDOFF_NODE_ID). Default: random",
     '  --trust-proxy           take client IPs from X-Forwarded-For (HANDOFF_TRUST_PROXY=1)',
     '  --no-metrics            do not serve GET /metrics (HANDOFF_NO_METRICS=1)',
+    '  --admin-token <t>       turn on the admin API (/admin/...) and the /monitor page behind this',
+    '                          bearer token (≥ 16 chars; prefer HANDOFF_ADMIN_TOKEN: flags show in `ps`)',
     `  --relay-flush-window-ms <n>  relayed datagrams may wait this long to share a frame per recipient`,
     `                          (default ${DEFAULT_RELAY_FLUSH_WINDOW_MS}; HANDOFF_RELAY_FLUSH_WINDOW_MS)`,
     `  --log-level <level>     ${LOG_LEVELS.join(' | ')} (default info; HANDOFF_LOG_LEVEL)`,
@@ -97,6 +99,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'trust-proxy': { type: 'boolean' },
         'no-metrics': { type: 'boolean' },
         'relay-flush-window-ms': { type: 'string' },
+        'admin-token': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...limitFlags,
@@ -159,6 +162,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   }
   if (truthy('trust-proxy', 'HANDOFF_TRUST_PROXY')) options.trustProxy = true;
   if (truthy('no-metrics', 'HANDOFF_NO_METRICS')) options.metrics = false;
+  const adminToken = text('admin-token', 'HANDOFF_ADMIN_TOKEN');
+  if (adminToken !== undefined) {
+    if (adminToken.length < 16) throw new InvalidOptionError('--admin-token: at least 16 characters');
+    options.adminToken = adminToken;
+  }
   const flushWindow = text('relay-flush-window-ms', 'HANDOFF_RELAY_FLUSH_WINDOW_MS');
   if (flushWindow !== undefined)
     options.relayFlushWindowMs = integer('--relay-flush-window-ms', flushWindow, 0, 100);

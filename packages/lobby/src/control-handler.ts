@@ -94,6 +94,11 @@ export function handleControl(
     case 'signal':
       forwardSignal(state, player, message, now);
       return;
+    case 'telemetry':
+      // Not answered; past its budget a report is dropped (clients send one every 5 s).
+      if (player.room !== undefined && player.telemetryReports.take(1, now))
+        state.telemetry.record(player, player.room, message);
+      return;
   }
 }
 
@@ -143,10 +148,105 @@ function createAndJoin(
     );
     return;
   }
-  const room = state.createRoom(options);
-  room.createdBy = address;
-  address.liveRooms++;
-  state.join(player, room, requestId);
+  const { password, ...shown } = options;
+  approve(
+    state,
+    player,
+    requestId,
+    state.hooks.canCreateRoom,
+    () => ({
+      playerId: player.id,
+      playerName: player.name,
+      ip: player.connection?.ip ?? '',
+      room: { ...shown, hasPassword: password !== undefined },
+    }),
+    () => {
+      if (state.rooms.size >= state.limits.maxRooms) {
+        state.fail(player, LobbyErrorCode.Unavailable, 'the lobby has no room for more rooms', requestId);
+        return;
+      }
+      const room = state.createRoom(options);
+      room.createdBy = address;
+      address.liveRooms++;
+      state.join(player, room, requestId);
+    },
+  );
+}
+
+/**
+ * Runs the game's approval hook, if any, then `proceed` — unless the hook
+ * refused (`error Refused` with its reason) or the player changed meanwhile
+ * (left the lobby, or entered a room by another request): an async hook
+ * must not let stale decisions through.
+ */
+function approve<R>(
+  state: LobbyState,
+  player: Player,
+  requestId: number,
+  hook: ((request: R) => true | string | Promise<true | string>) | undefined,
+  request: () => R,
+  proceed: () => void,
+): void {
+  if (hook === undefined) {
+    proceed();
+    return;
+  }
+  const connection = player.connection;
+  let verdict: true | string | Promise<true | string>;
+  try {
+    verdict = hook(request());
+  } catch {
+    verdict = 'refused';
+  }
+  void Promise.resolve(verdict)
+    .catch(() => 'refused' as const)
+    .then((answer) => {
+      if (player.connection !== connection || connection === undefined || connection.closing) return;
+      if (answer !== true) {
+        state.fail(
+          player,
+          LobbyErrorCode.Refused,
+          typeof answer === 'string' && answer !== '' ? answer.slice(0, 200) : 'refused',
+          requestId,
+        );
+        return;
+      }
+      if (player.room !== undefined) {
+        state.fail(player, LobbyErrorCode.AlreadyInRoom, 'leave your room first', requestId);
+        return;
+      }
+      proceed();
+    });
+}
+
+/** Asks `canJoinRoom`, then joins if the room still exists and has a seat. */
+function approveJoin(state: LobbyState, player: Player, room: Room, requestId: number): void {
+  approve(
+    state,
+    player,
+    requestId,
+    state.hooks.canJoinRoom,
+    () => ({
+      playerId: player.id,
+      playerName: player.name,
+      ip: player.connection?.ip ?? '',
+      roomId: room.id,
+      roomName: room.name,
+      members: room.members.length,
+      metadata: room.metadata,
+    }),
+    () => {
+      if (state.rooms.get(room.id) !== room) {
+        state.fail(player, LobbyErrorCode.RoomNotFound, 'no such room', requestId);
+        return;
+      }
+      if (room.full) {
+        state.fail(player, LobbyErrorCode.RoomFull, 'the room is full', requestId);
+        return;
+      }
+      state.join(player, room, requestId);
+    },
+  );
 }
 
 function joinRoom(state: LobbyState, player: Player, message: RoomJoinMessage, now: number): void {
@@ -180,7 +280,7 @@ function joinRoom(state: LobbyState, player: Player, message: RoomJoinMessage, n
     state.fail(player, LobbyErrorCode.RoomFull, 'the room is full', message.requestId);
     return;
   }
-  state.join(player, room, message.requestId);
+  approveJoin(state, player, room, message.requestId);
 }
 
 /**
@@ -251,7 +351,7 @@ function quickJoin(state: LobbyState, player: Player, message: RoomQuickJoinMess
   if (!canEnterRoom(state, player, message.requestId)) return;
   const room = state.rooms.quickMatch(message.filter);
   if (room !== undefined) {
-    state.join(player, room, message.requestId);
+    approveJoin(state, player, room, message.requestId);
     return;
   }
   if (message.create === undefined) {

@@ -23,6 +23,12 @@ export interface LobbyEvents {
   'room:leave': (event: { roomId: string; playerId: string; reason: LeaveReason }) => void;
   /** An empty room was closed. */
   'room:close': (event: { roomId: string }) => void;
+  /** An operator kicked a player (`LobbyServer.kick` or the admin API). */
+  'player:kick': (event: { playerId: string; reason: string }) => void;
+  /** An operator banned a player id or an address (`player:<id>` or `ip:<address>`). */
+  'player:ban': (event: { key: string; until: number; reason: string }) => void;
+  /** An operator closed a room. */
+  'room:closed': (event: { roomId: string; reason: string }) => void;
   /** The lobby closed a connection with a code from the schema. */
   'connection:reject': (event: { ip: string; code: number; reason: string }) => void;
 }

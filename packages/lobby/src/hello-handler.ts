@@ -53,6 +53,10 @@ export async function handleHello(
     return;
   }
   connection.protocolVersion = hello.protocolVersion;
+  if (state.moderation.isAddressBanned(connection.ip)) {
+    refuse(LobbyCloseCode.Kicked, LobbyErrorCode.Banned, 'banned');
+    return;
+  }
   if (hello.resumeToken !== undefined) {
     const player = state.tokens.get(hello.resumeToken);
     if (player !== undefined) {
@@ -91,6 +95,10 @@ export async function handleHello(
   const id = admitted?.id ?? newId();
   if (admitted === null || !ID_PATTERN.test(id) || id.length > MAX_ID_LENGTH) {
     refuse(LobbyCloseCode.AuthFailed, LobbyErrorCode.AuthFailed, 'authentication failed');
+    return;
+  }
+  if (state.moderation.isPlayerBanned(id)) {
+    refuse(LobbyCloseCode.Kicked, LobbyErrorCode.Banned, 'banned');
     return;
   }
   // The same account connecting again replaces its earlier session.
@@ -156,6 +164,7 @@ async function restore(
   if (cluster === undefined && ticket.issuedAt >= state.startedAt) return 'unknown or expired session token';
   if (Date.now() - ticket.issuedAt > state.limits.maxRoomTicketAgeMs) return 'room ticket expired';
   if (supersededTicket(state.rooms.get(ticket.roomId), ticket)) return 'room ticket superseded: you had left';
+  if (state.moderation.isPlayerBanned(ticket.playerId)) return 'banned';
   const taken = (): boolean =>
     state.players.has(ticket.playerId) ||
     (cluster === undefined && state.restoredPlayers.has(ticket.playerId));

@@ -14,10 +14,13 @@ import {
   LobbyCloseCode,
   LobbyErrorCode,
   type LobbyErrorCodeValue,
+  type Metadata,
 } from '@handoff/protocol/lobby';
 import { EventEmitter } from 'eventemitter3';
 import pino, { type Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { MIN_ADMIN_TOKEN_LENGTH, serveAdmin } from './admin/admin-routes.js';
+import type { BanTarget } from './admin/moderation.js';
 import { ClientConnection } from './client-connection.js';
 import type { ClusterNode } from './cluster/cluster-node.js';
 import { startCluster } from './cluster/start-cluster.js';
@@ -83,6 +86,13 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   private readonly awaitingHeaders = new WeakMap<object, NodeJS.Timeout>();
   /** Counts TCP sockets per address before any byte of HTTP: a slowloris cannot hold more than the limit. */
   private readonly onSocket = (socket: Socket): void => {
+    if (
+      this.options.trustProxy !== true &&
+      this.state.moderation.isAddressBanned(socket.remoteAddress ?? '')
+    ) {
+      socket.destroy();
+      return;
+    }
     // On your own server, your HTTP handler owns the sockets' requests: only upgrades are ours.
     if (this.ownsHttp) this.armHeadersTimer(socket);
     if (this.options.trustProxy === true) return; // the address is the proxy's; counted per forwarded address at upgrade
@@ -115,6 +125,10 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
       this,
       new RoomTicketSealer(options.resumeSecret),
     );
+    this.state.hooks = { canCreateRoom: options.canCreateRoom, canJoinRoom: options.canJoinRoom };
+    if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
+      throw new InvalidOptionError(`adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
+    }
     this.ownsHttp = options.server === undefined;
     this.http =
       options.server ??
@@ -148,10 +162,58 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
    * your HTTP server.
    */
   handleHttpRequest(request: IncomingMessage, response: ServerResponse): boolean {
+    const token = this.options.adminToken;
+    if (token !== undefined && serveAdmin(request, response, { token, state: this.state })) return true;
     return serveHttp(request, response, {
       metrics: this.options.metrics === false ? undefined : this.metrics.registry,
       healthy: () => !this.stopping,
     });
+  }
+
+  /**
+   * Removes a player for good: peers see it leave (`kicked`), it gets
+   * `room:left` and close 4011, and its session cannot be resumed. Returns
+   * false for an unknown player.
+   */
+  kick(playerId: string, reason?: string): boolean {
+    return this.state.moderation.kick(playerId, reason);
+  }
+
+  /**
+   * Bans a player id or an address (IPv4, or an IPv6 prefix of
+   * `ipv6PrefixBits`) for `durationMs`, kicking whoever it covers now.
+   * Returns the ids of the players kicked.
+   */
+  ban(target: BanTarget, durationMs: number, reason?: string): string[] {
+    return this.state.moderation.ban(target, durationMs, reason);
+  }
+
+  /** Lifts a ban; returns whether there was one. */
+  unban(target: BanTarget): boolean {
+    return this.state.moderation.unban(target);
+  }
+
+  /** Closes a room: its members get `room:left` (`room-closed`) and stay connected. False for an unknown room. */
+  closeRoom(roomId: string, reason?: string): boolean {
+    return this.state.moderation.closeRoom(roomId, reason);
+  }
+
+  /**
+   * Sends a `server:message` (`topic`, flat `data` ≤ 1 KiB) to every member of
+   * a room: `Room`'s `server:message` event. Returns how many members got it.
+   */
+  sendToRoom(roomId: string, topic: string, data: Metadata): number {
+    return this.state.moderation.sendToRoom(roomId, topic, data);
+  }
+
+  /** Sends a `server:message` to one player: `LobbyClient`'s `server:message` event. False when not connected. */
+  sendToPlayer(playerId: string, topic: string, data: Metadata): boolean {
+    return this.state.moderation.sendToPlayer(playerId, topic, data);
+  }
+
+  /** Replaces a room's metadata and tells its members. False for an unknown room. */
+  setRoomMetadata(roomId: string, metadata: Metadata): boolean {
+    return this.state.moderation.setRoomMetadata(roomId, metadata);
   }
 
   /** Starts listening (unless attached to your server) and the timers. */

@@ -8,9 +8,11 @@ import {
 import type { EventEmitter } from 'eventemitter3';
 import type { Logger } from 'pino';
 import { AddressLimits } from './address-limits.js';
+import { Moderation } from './admin/moderation.js';
+import { Telemetry } from './admin/telemetry.js';
 import type { LobbyEvents } from './events.js';
 import type { LobbyMetrics } from './metrics.js';
-import type { LobbyLimitOptions } from './options.js';
+import type { LobbyLimitOptions, LobbyServerOptions } from './options.js';
 import type { Player } from './player.js';
 import type { Room, RoomSettings } from './room.js';
 import { RoomRegistry } from './room-registry.js';
@@ -26,6 +28,12 @@ export class LobbyState {
   readonly rooms: RoomRegistry;
   /** Limits per address (IPv4 address or IPv6 prefix). */
   readonly addresses: AddressLimits;
+  /** Connectivity reports from clients. */
+  readonly telemetry: Telemetry;
+  /** Kick, ban, close, server messages. */
+  readonly moderation: Moderation;
+  /** The game's approval hooks (set by the server from its options). */
+  hooks: Pick<LobbyServerOptions, 'canCreateRoom' | 'canJoinRoom'> = {};
   /** Players by id (connected or within their resume grace period). */
   readonly players = new Map<string, Player>();
   /** Players by current session token. */
@@ -44,6 +52,8 @@ export class LobbyState {
   ) {
     this.rooms = new RoomRegistry(limits.roomCodeLength);
     this.addresses = new AddressLimits(limits);
+    this.telemetry = new Telemetry(metrics.registry, () => this.rooms.values());
+    this.moderation = new Moderation(this);
   }
 
   /** Encodes and queues a control message to one player. */
@@ -194,14 +204,21 @@ export class LobbyState {
     return room;
   }
 
+  /** Deletes a room now (it must be empty): gone from lists, its creator's live-room count released. */
+  closeRoom(room: Room): void {
+    if (this.rooms.get(room.id) !== room) return;
+    this.rooms.delete(room);
+    if (room.createdBy !== undefined) room.createdBy.liveRooms--;
+    this.telemetry.forgetRoom(room.id);
+    this.metrics.rooms.set(this.rooms.size);
+    this.events.emit('room:close', { roomId: room.id });
+  }
+
   private scheduleClose(room: Room): void {
     clearTimeout(room.closeTimer);
     room.closeTimer = setTimeout(() => {
       if (room.members.length > 0) return;
-      this.rooms.delete(room);
-      if (room.createdBy !== undefined) room.createdBy.liveRooms--;
-      this.metrics.rooms.set(this.rooms.size);
-      this.events.emit('room:close', { roomId: room.id });
+      this.closeRoom(room);
     }, this.limits.emptyRoomCloseDelayMs);
     room.closeTimer.unref();
   }

@@ -10,6 +10,7 @@ import {
   type Metadata,
   MIN_ROOM_CAPACITY,
   MIN_ROOM_CODE_LENGTH,
+  type RoomOptions,
 } from '@handoff/protocol/lobby';
 import type { Logger } from 'pino';
 
@@ -215,6 +216,40 @@ export interface LobbyServerOptions {
    * `bench/RESULTS.md`). Default {@link DEFAULT_RELAY_FLUSH_WINDOW_MS}.
    */
   relayFlushWindowMs?: number;
+  /**
+   * Approves room creation (async allowed): return `true`, or a reason the
+   * client receives as `error Refused` (`LobbyRequestError`, code 18). A hook
+   * that throws refuses with "refused".
+   */
+  canCreateRoom?: (request: RoomCreateRequest) => true | string | Promise<true | string>;
+  /** Approves a join (by id, code or quick-join), like {@link canCreateRoom}. */
+  canJoinRoom?: (request: RoomJoinRequest) => true | string | Promise<true | string>;
+  /**
+   * Turns on the admin HTTP API (`/admin/...`) and the monitor page
+   * (`/monitor`), behind this bearer token (≥ 16 characters; compared in
+   * constant time). Default: off.
+   */
+  adminToken?: string;
+}
+
+/** What {@link LobbyServerOptions.canCreateRoom} is asked about. */
+export interface RoomCreateRequest {
+  playerId: string;
+  playerName: string;
+  ip: string;
+  /** The room asked for; the password itself is never shown to hooks. */
+  room: Omit<RoomOptions, 'password'> & { hasPassword: boolean };
+}
+
+/** What {@link LobbyServerOptions.canJoinRoom} is asked about. */
+export interface RoomJoinRequest {
+  playerId: string;
+  playerName: string;
+  ip: string;
+  roomId: string;
+  roomName: string;
+  members: number;
+  metadata: Metadata;
 }
 
 /** Default {@link LobbyServerOptions.relayFlushWindowMs}. */

@@ -24,6 +24,8 @@ export class Player {
   readonly wrongPasswords: TokenBucket;
   readonly failedCodeLookups: TokenBucket;
   readonly roomLists: TokenBucket;
+  /** Telemetry reports: one every 5 s (bursts of 2); more are dropped unanswered. */
+  readonly telemetryReports: TokenBucket;
 
   constructor(
     readonly id: string,
@@ -50,6 +52,7 @@ export class Player {
       limits.maxFailedCodeLookupsPerMinute,
       now,
     );
+    this.telemetryReports = new TokenBucket(1 / 5, 2, now);
     this.roomLists = new TokenBucket(
       limits.maxRoomListsPerMinute / 60,
       Math.min(5, limits.maxRoomListsPerMinute),

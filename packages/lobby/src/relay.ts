@@ -56,6 +56,7 @@ export function handleRelay(state: LobbyState, sender: Player, frame: Buffer): v
   }
   state.metrics.relay.messages += delivered;
   state.metrics.relay.bytes += delivered * payload.length;
+  room.relayBytes += delivered * payload.length;
 }
 
 function relayBundle(state: LobbyState, room: Room, sender: Player, frame: Buffer, max: number): void {
@@ -85,4 +86,5 @@ function relayOne(
   target.connection.relay(sender.peerIndex, payload);
   state.metrics.relay.messages++;
   state.metrics.relay.bytes += payload.length;
+  room.relayBytes += payload.length;
 }

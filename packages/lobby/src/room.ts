@@ -55,6 +55,8 @@ export class Room {
   restoredMembership: { epoch: number; members: ReadonlySet<string> } | undefined;
   /** A restored room waits for its former host to bring back host status and metadata. */
   awaitingHost = false;
+  /** Relayed payload bytes delivered to its members so far. */
+  relayBytes = 0;
   private readonly nonces = new Map<string, string>();
 
   constructor(

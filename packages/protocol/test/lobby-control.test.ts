@@ -94,6 +94,20 @@ const clientSamples: ClientMessage[] = [
   { type: 'signal', requestId: 17, to: 'p-bob', signal: { kind: 'candidate', candidate: '' } },
   { type: 'signal', requestId: 18, to: 'p-bob', signal: { kind: 'end-of-candidates' } },
   { type: 'ping', requestId: 0xffffffff, t: 12345.678 },
+  {
+    type: 'telemetry',
+    requestId: 30,
+    pairs: [
+      {
+        peerId: 'p1',
+        path: 'direct',
+        timeToDirectMs: 240,
+        rttMs: 31.5,
+        fallbacks: [{ reason: 'heartbeats missed', count: 2 }],
+      },
+      { peerId: 'p2', path: 'relay' },
+    ],
+  },
 ];
 
 const serverSamples: ServerMessage[] = [
@@ -174,6 +188,7 @@ const serverSamples: ServerMessage[] = [
   { type: 'error', requestId: 7, code: LobbyErrorCode.RoomFull, message: 'room is full' },
   { type: 'error', code: LobbyErrorCode.RateLimited, message: '' },
   { type: 'pong', requestId: 19, t: -1 },
+  { type: 'server:message', scope: 'room', topic: 'round.start', data: { n: 2, map: 'dust', ranked: true } },
 ];
 
 describe('lobby control messages: round trip', () => {

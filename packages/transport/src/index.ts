@@ -9,7 +9,7 @@
 export type { LinkConditioner, LinkConditions } from './conditioner/link-conditioner.js';
 export type { DirectRetry } from './direct/direct-controller.js';
 export type { DirectTiming } from './direct/direct-link.js';
-export type { RtcPeerConnectionConstructor } from './direct/webrtc.js';
+export { type RtcPeerConnectionConstructor, WebRtcUnavailableError } from './direct/webrtc.js';
 export * from './interpolation/index.js';
 export type { ReconnectOptions } from './lobby-client/backoff.js';
 export { connect } from './lobby-client/connect.js';

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { LobbyState } from '../lobby-state.js';
 import { ClusterMetrics } from './cluster-metrics.js';
 import { type DirectoryEntry, entryOf, parseEntry } from './directory-entry.js';
+import { DirectoryMirror } from './directory-mirror.js';
 import { ClusterUnavailableError } from './errors.js';
 import { type ClusterKeys, clusterKeys } from './keys.js';
 import { CLAIM_ROOM, PUBLISH_ROOM, REAP_ROOMS, WITHDRAW_ROOM } from './scripts.js';
@@ -57,11 +58,9 @@ export class ClusterNode {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing = false;
-  private snapshotAt = Number.NEGATIVE_INFINITY;
-  private snapshotEntries: DirectoryEntry[] = [];
-  private snapshotLoad: Promise<DirectoryEntry[]> | undefined;
-  /** Bumped on every fresh snapshot (list caches key on it). */
-  snapshotGeneration = 0;
+  /** The other nodes' rooms, synced incrementally. */
+  private readonly mirror: DirectoryMirror;
+  private beats = 0;
   private stopped = false;
   private lastWarnAt = 0;
 
@@ -84,6 +83,7 @@ export class ClusterNode {
       lazyConnect: true,
       retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 1000),
     });
+    this.mirror = new DirectoryMirror(this.redis, this.keys, this.id);
     this.redis.on('error', (error: Error) => this.warn('redis error', error));
     this.redis.on('ready', () => {
       this.metrics.redisUp.set(1);
@@ -122,10 +122,12 @@ export class ClusterNode {
         for (const [id, { code }] of this.published)
           pipeline.eval(
             WITHDRAW_ROOM,
-            3,
+            5,
             this.keys.owners,
             this.keys.rooms,
             this.keys.codes,
+            this.keys.seq,
+            this.keys.changes,
             id,
             this.id,
             code,
@@ -186,18 +188,21 @@ export class ClusterNode {
     return { ...entry, node: owner };
   }
 
-  /** Every live room of the other nodes (a snapshot at most 250 ms old). */
+  /** Every live room of the other nodes (synced at most 250 ms ago). */
   async remoteRooms(): Promise<DirectoryEntry[]> {
-    if (performance.now() - this.snapshotAt < SNAPSHOT_MAX_AGE_MS) return this.snapshotEntries;
-    this.snapshotLoad ??= this.loadSnapshot().finally(() => {
-      this.snapshotLoad = undefined;
-    });
-    return this.snapshotLoad;
+    await this.call(() => this.mirror.fresh(SNAPSHOT_MAX_AGE_MS));
+    return this.mirror.live(this.live);
   }
 
-  /** The last snapshot, without reading Redis (for synchronous list answers). */
+  /** The live rooms of the other nodes as last synced, without reading Redis (for synchronous list answers). */
   get cachedRemoteRooms(): readonly DirectoryEntry[] {
-    return this.snapshotEntries;
+    return this.mirror.live(this.live);
+  }
+
+  /** Changes whenever {@link cachedRemoteRooms} may (list caches key on it). */
+  get remoteVersion(): number {
+    this.mirror.live(this.live);
+    return this.mirror.version;
   }
 
   /**
@@ -209,8 +214,10 @@ export class ClusterNode {
       () =>
         this.redis.eval(
           CLAIM_ROOM,
-          1,
+          3,
           this.keys.owners,
+          this.keys.seq,
+          this.keys.changes,
           roomId,
           this.id,
           this.keys.nodePrefix,
@@ -243,24 +250,6 @@ export class ClusterNode {
     this.redis
       .set(this.keys.token(digest(token)), this.id, 'PX', TOKEN_TTL_MS)
       .catch((error: unknown) => this.warn('token publish failed', error));
-  }
-
-  private async loadSnapshot(): Promise<DirectoryEntry[]> {
-    const [rooms, owners] = await this.call(() =>
-      Promise.all([this.redis.hgetall(this.keys.rooms), this.redis.hgetall(this.keys.owners)]),
-    );
-    const entries: DirectoryEntry[] = [];
-    for (const [id, json] of Object.entries(rooms)) {
-      const owner = owners[id];
-      if (owner === undefined || owner === this.id || !this.live.has(owner)) continue;
-      const entry = parseEntry(json);
-      if (entry !== undefined) entries.push({ ...entry, node: owner });
-    }
-    this.snapshotEntries = entries;
-    this.snapshotAt = performance.now();
-    this.snapshotGeneration++;
-    this.metrics.clusterRooms.set(entries.length + this.state.rooms.size);
-    return entries;
   }
 
   /** Runs a Redis operation; any failure becomes a {@link ClusterUnavailableError}. */
@@ -301,8 +290,12 @@ export class ClusterNode {
         if (url !== null && url !== undefined) live.set(id, url);
         else dead.push(id);
       });
-      this.live = live;
+      // A new map only when the membership changed: list caches key on it.
+      if (!sameNodes(live, this.live)) this.live = live;
       this.metrics.nodes.set(live.size);
+      await this.mirror.fresh(this.heartbeatMs / 2);
+      this.metrics.clusterRooms.set(this.mirror.live(this.live).length + this.state.rooms.size);
+      if (++this.beats % 20 === 0) await this.mirror.trim();
       if (dead.length > 0) await this.reap(dead);
     } catch (error) {
       this.warn('heartbeat failed', error);
@@ -321,10 +314,12 @@ export class ClusterNode {
       });
       const removed = await this.redis.eval(
         REAP_ROOMS,
-        3,
+        5,
         this.keys.owners,
         this.keys.rooms,
         this.keys.codes,
+        this.keys.seq,
+        this.keys.changes,
         node,
         this.keys.nodePrefix,
         ...args,
@@ -360,10 +355,12 @@ export class ClusterNode {
           this.published.delete(id);
           pipeline.eval(
             WITHDRAW_ROOM,
-            3,
+            5,
             this.keys.owners,
             this.keys.rooms,
             this.keys.codes,
+            this.keys.seq,
+            this.keys.changes,
             id,
             this.id,
             before.code,
@@ -375,10 +372,12 @@ export class ClusterNode {
         writes.push({ id, json, code: room.code });
         pipeline.eval(
           PUBLISH_ROOM,
-          3,
+          5,
           this.keys.owners,
           this.keys.rooms,
           this.keys.codes,
+          this.keys.seq,
+          this.keys.changes,
           id,
           this.id,
           json,
@@ -404,6 +403,7 @@ export class ClusterNode {
 
   /** Redis is (back) up: the node key, every local room and every player's token again. */
   private async reregister(): Promise<void> {
+    this.mirror.reset();
     this.republishAll();
     for (const player of this.state.players.values()) this.rememberToken(player.token);
     await this.heartbeat();
@@ -416,6 +416,12 @@ export class ClusterNode {
     this.lastWarnAt = now;
     this.state.log.warn({ nodeId: this.id, err: (error as Error)?.message }, text);
   }
+}
+
+function sameNodes(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, url] of a) if (b.get(id) !== url) return false;
+  return true;
 }
 
 function digest(text: string): string {

@@ -20,7 +20,7 @@ class ClusterRoomView implements ListableRooms {
 
   get version(): number {
     const local = this.state.rooms.version;
-    const remote = this.node.snapshotGeneration;
+    const remote = this.node.remoteVersion;
     if (local !== this.seen.local || remote !== this.seen.remote) {
       this.seen = { local, remote };
       this.current++;

@@ -11,6 +11,12 @@ export interface ClusterKeys {
   codes: string;
   /** Set of node ids that registered (live or not: liveness is the node key). */
   nodes: string;
+  /** Counter: the sequence number of the latest directory change. */
+  seq: string;
+  /** Sorted set: room id scored by the sequence number of its latest change (nodes sync from it). */
+  changes: string;
+  /** String: changes at or below this sequence number were trimmed (a node behind it reloads everything). */
+  floor: string;
   /** String with a TTL: the node is live while it exists (value: its public URL). */
   node(id: string): string;
   /** Prefix of `node(id)` (the Lua scripts build node keys from it). */
@@ -28,6 +34,9 @@ export function clusterKeys(prefix = 'handoff:'): ClusterKeys {
     owners: `${prefix}owners`,
     codes: `${prefix}codes`,
     nodes: `${prefix}nodes`,
+    seq: `${prefix}seq`,
+    changes: `${prefix}changes`,
+    floor: `${prefix}changes-floor`,
     nodePrefix: `${prefix}node:`,
     node: (id) => `${prefix}node:${id}`,
     token: (digest) => `${prefix}token:${digest}`,

@@ -7,6 +7,8 @@
  */
 
 import {
+  expectArray,
+  expectEnum,
   expectInteger,
   expectNumber,
   expectRecord,
@@ -45,6 +47,8 @@ import type {
   RoomQuickJoinMessage,
   RoomRestore,
   RoomSetMetadataMessage,
+  TelemetryMessage,
+  TelemetryPair,
 } from './types.js';
 
 type Validator = (record: Record<string, unknown>) => ClientMessage;
@@ -155,6 +159,51 @@ function ping(r: Record<string, unknown>): PingMessage {
   };
 }
 
+const TELEMETRY_PATHS = ['relay', 'direct'] as const;
+/** Most pairs in one telemetry report (a room of 64). */
+const MAX_TELEMETRY_PAIRS = 63;
+
+function telemetry(r: Record<string, unknown>): TelemetryMessage {
+  return {
+    type: 'telemetry',
+    requestId: expectRequestId(own(r, 'requestId'), 'telemetry.requestId'),
+    pairs: expectArray(own(r, 'pairs'), 'telemetry.pairs', MAX_TELEMETRY_PAIRS).map((v, i) =>
+      telemetryPair(v, `telemetry.pairs[${i}]`),
+    ),
+  };
+}
+
+function telemetryPair(value: unknown, field: string): TelemetryPair {
+  const r = expectRecord(value, field);
+  const pair: TelemetryPair = {
+    peerId: expectId(own(r, 'peerId'), `${field}.peerId`),
+    path: expectEnum(own(r, 'path'), `${field}.path`, TELEMETRY_PATHS),
+  };
+  const time = optional(own(r, 'timeToDirectMs'), (v) =>
+    expectNumberIn(v, `${field}.timeToDirectMs`, 0, 3_600_000),
+  );
+  if (time !== undefined) pair.timeToDirectMs = time;
+  const rtt = optional(own(r, 'rttMs'), (v) => expectNumberIn(v, `${field}.rttMs`, 0, 60_000));
+  if (rtt !== undefined) pair.rttMs = rtt;
+  const fallbacks = optional(own(r, 'fallbacks'), (v) =>
+    expectArray(v, `${field}.fallbacks`, 8).map((f, j) => {
+      const entry = expectRecord(f, `${field}.fallbacks[${j}]`);
+      return {
+        reason: expectString(own(entry, 'reason'), `${field}.fallbacks[${j}].reason`, 64, 1),
+        count: expectInteger(own(entry, 'count'), `${field}.fallbacks[${j}].count`, 1, UINT16_MAX),
+      };
+    }),
+  );
+  if (fallbacks !== undefined) pair.fallbacks = fallbacks;
+  return pair;
+}
+
+function expectNumberIn(value: unknown, field: string, min: number, max: number): number {
+  const n = expectNumber(value, field);
+  if (n < min || n > max) invalid(field, `expected ${min}..${max}`);
+  return n;
+}
+
 const CLIENT_VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Validator>([
   [ClientMessageType.Hello, hello],
   [ClientMessageType.RoomCreate, roomCreate],
@@ -165,6 +214,7 @@ const CLIENT_VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Valida
   [ClientMessageType.RoomSetMetadata, roomSetMetadata],
   [ClientMessageType.Signal, signal],
   [ClientMessageType.Ping, ping],
+  [ClientMessageType.Telemetry, telemetry],
 ]);
 
 /** Most characters of an unknown `type` kept in errors (the rest is attacker-controlled noise). */

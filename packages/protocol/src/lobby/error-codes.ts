@@ -42,6 +42,10 @@ export const LobbyErrorCode = {
   Unavailable: 16,
   /** Unexpected server-side failure. */
   Internal: 17,
+  /** The game's server code refused (a `canCreateRoom` / `canJoinRoom` hook); the message says why. */
+  Refused: 18,
+  /** This player or address is banned for now. */
+  Banned: 19,
   /**
    * The room lives on another node of the cluster: the `error` carries
    * `redirect` (that node's public URL, and the room id). `@handoff/transport`

@@ -20,6 +20,7 @@ export {
 } from './control-codec.js';
 export { LobbyErrorCode, type LobbyErrorCodeValue, lobbyErrorCodeName } from './error-codes.js';
 export {
+  expectMetadata,
   ICE_URL_PATTERN,
   ID_PATTERN,
   METADATA_KEY_PATTERN,

@@ -24,6 +24,8 @@ export const ClientMessageType = {
   Signal: 'signal',
   /** Application-level heartbeat. Answered by `pong`. */
   Ping: 'ping',
+  /** Connectivity telemetry: the client's view of its pairs (paths, time to direct, fallbacks). Not answered. */
+  Telemetry: 'telemetry',
 } as const;
 
 /** One of the values of {@link ClientMessageType}. */
@@ -57,6 +59,8 @@ export const ServerMessageType = {
   Error: 'error',
   /** Answer to `ping`. */
   Pong: 'pong',
+  /** A message from the game's server code (`LobbyServer.sendToRoom` / `sendToPlayer`). */
+  ServerMessage: 'server:message',
 } as const;
 
 /** One of the values of {@link ServerMessageType}. */

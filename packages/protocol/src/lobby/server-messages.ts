@@ -34,8 +34,14 @@ import {
   expectSignal,
   expectTicket,
   expectToken,
+  METADATA_KEY_PATTERN,
 } from './fields.js';
-import { MAX_ERROR_MESSAGE_LENGTH, MAX_ROOM_CAPACITY, MAX_ROOMS_LISTED } from './limits.js';
+import {
+  MAX_ERROR_MESSAGE_LENGTH,
+  MAX_METADATA_KEY_LENGTH,
+  MAX_ROOM_CAPACITY,
+  MAX_ROOMS_LISTED,
+} from './limits.js';
 import { ServerMessageType } from './message-types.js';
 import type {
   ErrorMessage,
@@ -50,6 +56,7 @@ import type {
   RoomListResultMessage,
   RoomMetadataMessage,
   ServerMessage,
+  ServerPushMessage,
   ServerSignalMessage,
   WelcomeMessage,
 } from './types.js';
@@ -190,6 +197,19 @@ function optionalRedirect(value: unknown): { redirect?: ErrorMessage['redirect']
   return { redirect: { url, ...(roomId === undefined ? {} : { roomId }) } };
 }
 
+const PUSH_SCOPES = ['room', 'player'] as const;
+
+function serverPush(r: Record<string, unknown>): ServerPushMessage {
+  const topic = expectString(own(r, 'topic'), 'server:message.topic', MAX_METADATA_KEY_LENGTH, 1);
+  if (!METADATA_KEY_PATTERN.test(topic)) invalid('server:message.topic', 'expected [A-Za-z0-9_.:-]');
+  return {
+    type: 'server:message',
+    scope: expectEnum(own(r, 'scope'), 'server:message.scope', PUSH_SCOPES),
+    topic,
+    data: expectMetadata(own(r, 'data'), 'server:message.data'),
+  };
+}
+
 function pong(r: Record<string, unknown>): PongMessage {
   return {
     type: 'pong',
@@ -212,6 +232,7 @@ const SERVER_VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Valida
   [ServerMessageType.Signal, signal],
   [ServerMessageType.Error, error],
   [ServerMessageType.Pong, pong],
+  [ServerMessageType.ServerMessage, serverPush],
 ]);
 
 /**

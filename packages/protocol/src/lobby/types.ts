@@ -292,6 +292,33 @@ export interface PingMessage {
 }
 
 /** Every message a client sends to the lobby. */
+/** One pair as a client sees it, in a telemetry report. */
+export interface TelemetryPair {
+  /** The other player. */
+  peerId: string;
+  /** The path the pair's traffic takes now. */
+  path: 'relay' | 'direct';
+  /** From meeting the peer to the first validated direct link, ms (absent: never direct). */
+  timeToDirectMs?: number;
+  /** Smoothed RTT on the active path, ms. */
+  rttMs?: number;
+  /** Fallbacks to the relay since the last report, by reason (at most 8 reasons). */
+  fallbacks?: { reason: string; count: number }[];
+}
+
+/**
+ * Connectivity telemetry (client → lobby, not answered): what each of the
+ * client's pairs is doing. Rate-limited by the lobby; a client may turn it off.
+ */
+export interface TelemetryMessage {
+  /** Message type discriminator. */
+  type: 'telemetry';
+  /** Like every client message (nothing answers it). */
+  requestId: number;
+  /** At most 63 pairs. */
+  pairs: TelemetryPair[];
+}
+
 export type ClientMessage =
   | HelloMessage
   | RoomCreateMessage
@@ -301,7 +328,8 @@ export type ClientMessage =
   | RoomLeaveMessage
   | RoomSetMetadataMessage
   | ClientSignalMessage
-  | PingMessage;
+  | PingMessage
+  | TelemetryMessage;
 
 // ---------------------------------------------------------------- lobby → client
 
@@ -487,6 +515,18 @@ export interface PongMessage {
 }
 
 /** Every message the lobby sends to a client. */
+/** A message from the game's server code to a room or a player. */
+export interface ServerPushMessage {
+  /** Message type discriminator. */
+  type: 'server:message';
+  /** `room`: to every member of your room; `player`: to you alone. */
+  scope: 'room' | 'player';
+  /** What it is about (1..32 characters of `[A-Za-z0-9_.:-]`), for the game to dispatch on. */
+  topic: string;
+  /** The content: flat metadata (strings, numbers, booleans; ≤ 1 KiB encoded). */
+  data: Metadata;
+}
+
 export type ServerMessage =
   | WelcomeMessage
   | RoomJoinedMessage
@@ -500,4 +540,5 @@ export type ServerMessage =
   | RoomMetadataMessage
   | ServerSignalMessage
   | ErrorMessage
-  | PongMessage;
+  | PongMessage
+  | ServerPushMessage;

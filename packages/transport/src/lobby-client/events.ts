@@ -7,6 +7,7 @@ import type {
   RoomJoinedMessage,
   RoomLeftMessage,
   RoomMetadataMessage,
+  ServerPushMessage,
   ServerSignalMessage,
 } from '@handoff/protocol/lobby';
 
@@ -43,6 +44,11 @@ export interface LobbyClientEvents {
   signal: (message: ServerSignalMessage) => void;
   /** A relay frame from the member with `fromIndex`. */
   relay: (fromIndex: number, payload: Uint8Array) => void;
+  /**
+   * A message from the game's server code (`LobbyServer.sendToPlayer`, or
+   * `sendToRoom`: those also arrive as the `Room`'s `server:message`).
+   */
+  'server:message': (message: ServerPushMessage) => void;
   /** An `error` the lobby sent that answers no pending request (e.g. a refused relay frame or signal). */
   'lobby:error': (error: { code: number; message: string }) => void;
 }

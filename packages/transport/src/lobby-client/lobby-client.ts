@@ -18,6 +18,7 @@ import {
   type ServerMessage,
   type Signal,
   shouldReconnectAfterClose,
+  type TelemetryPair,
   type WelcomeMessage,
 } from '@handoff/protocol/lobby';
 import { EventEmitter } from 'eventemitter3';
@@ -67,6 +68,12 @@ export interface ConnectOptions<M = DefaultChannels> {
    * needed behind one load-balanced URL. Default: none.
    */
   fallbackUrls?: string[];
+  /**
+   * Report each pair's path, RTT, time to direct and fallback reasons to the
+   * lobby every 5 s (what it sends: `docs/deploying-a-lobby.md`, telemetry),
+   * so the operator sees the direct ratio. Default true; `false` sends nothing.
+   */
+  telemetry?: boolean;
 }
 
 /** Largest relay bundle the client sends before the lobby says what it accepts, bytes. */
@@ -122,6 +129,11 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       INITIAL_MAX_BUNDLE_BYTES,
       options.relayPacing,
     );
+  }
+
+  /** Whether rooms report connectivity telemetry (`ConnectOptions.telemetry`). */
+  get telemetryEnabled(): boolean {
+    return this.options.telemetry !== false;
   }
 
   /** Relay frames sent so far (each carries the datagrams of one flush, for every peer). */
@@ -251,6 +263,15 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     if (!this.relayOpen || this.socket?.readyState !== SOCKET_OPEN) return false;
     this.relay.add(peerIndex, payload);
     return true;
+  }
+
+  /**
+   * @internal Sends a connectivity report (rooms do, every few seconds,
+   * unless `telemetry: false`). Not answered; dropped while disconnected.
+   */
+  sendTelemetry(pairs: TelemetryPair[]): void {
+    if (!this.relayOpen || pairs.length === 0) return;
+    this.sendControl({ type: 'telemetry', requestId: this.pending.allocate(), pairs });
   }
 
   /** Closes the connection for good (no reconnect). */
@@ -446,6 +467,9 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       case 'room:left':
       case 'signal':
         this.emit(message.type, message as never);
+        return;
+      case 'server:message':
+        this.emit('server:message', message);
         return;
       case 'error':
         // The lobby dropped a frame over our rate limit: space relay frames out.

@@ -44,4 +44,6 @@ export interface RoomEvents<M> {
   'path:change': (event: { peer: Peer; from: PathKind; to: PathKind; reason: string }) => void;
   /** This player is no longer in the room (it left, was removed, or its session could not be resumed). */
   'room:left': (reason: LeaveReason | 'session-lost') => void;
+  /** A message from the game's server code to the whole room (`LobbyServer.sendToRoom`). */
+  'server:message': (message: { topic: string; data: Metadata }) => void;
 }

@@ -1,5 +1,12 @@
 import { HandoffError, SendQueueFullError } from '@handoff/protocol';
-import type { LeaveReason, Member, Metadata, RoomJoinedMessage, Signal } from '@handoff/protocol/lobby';
+import type {
+  LeaveReason,
+  Member,
+  Metadata,
+  RoomJoinedMessage,
+  ServerPushMessage,
+  Signal,
+} from '@handoff/protocol/lobby';
 import { EventEmitter } from 'eventemitter3';
 import { loadDefaultRtcPeerConnection } from '#webrtc';
 import type { LinkConditioner } from '../conditioner/link-conditioner.js';
@@ -17,6 +24,7 @@ import { RemotePeers } from './remote-peers.js';
 import { DIRECT_RETRY_DEFAULTS, DIRECT_TIMING_DEFAULTS, type RoomBehaviour } from './room-behaviour.js';
 import type { RoomEvents, RoomMessage } from './room-events.js';
 import { aggregateStats, type RoomStats } from './room-stats.js';
+import { FIRST_TELEMETRY_MS, TELEMETRY_INTERVAL_MS, TelemetryReporter } from './telemetry-reporter.js';
 
 export { DIRECT_RETRY_DEFAULTS, DIRECT_TIMING_DEFAULTS, type RoomBehaviour } from './room-behaviour.js';
 export type { RoomEvents, RoomMessage } from './room-events.js';
@@ -51,6 +59,10 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private readonly scheduler: FlushScheduler;
   private readonly unsubscribe: (() => void)[] = [];
   private active = true;
+  /** Relay datagrams that arrived before the game could listen (see the constructor). */
+  private heldRelay: [number, Uint8Array][] | undefined = [];
+  private readonly telemetry = new TelemetryReporter();
+  private telemetryTimer: ReturnType<typeof setInterval> | undefined;
   /**
    * Simulated network conditions on this player's outgoing traffic, per path
    * (latency, jitter, loss, rate cap; `seed` for replayable randomness).
@@ -88,6 +100,23 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     this.scheduler = new FlushScheduler(() => this.remotes.values(), behaviour.tickMs ?? 10);
     for (const member of joined.members) this.join(member);
     this.listen();
+    // The game attaches its listeners when the join's promise resolves (a
+    // microtask); datagrams read with room:joined wait for the next turn.
+    setTimeout(() => {
+      const held = this.heldRelay ?? [];
+      this.heldRelay = undefined;
+      for (const [fromIndex, payload] of held)
+        this.remotes.fromRelay(fromIndex)?.link.receive(payload, 'relay', performance.now());
+    }, 0);
+    if (this.lobby.telemetryEnabled) {
+      // A first report once the direct attempts had a moment, then one every 5 s.
+      this.telemetryTimer = setTimeout(() => {
+        this.reportTelemetry();
+        this.telemetryTimer = setInterval(() => this.reportTelemetry(), TELEMETRY_INTERVAL_MS);
+        (this.telemetryTimer as { unref?: () => void }).unref?.();
+      }, FIRST_TELEMETRY_MS);
+      (this.telemetryTimer as { unref?: () => void }).unref?.();
+    }
   }
 
   /** This player. */
@@ -325,7 +354,13 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       this.unsubscribe.push(() => this.lobby.off(event, handler as never));
     };
     on('relay', (fromIndex: number, payload: Uint8Array) => {
-      this.remotes.fromRelay(fromIndex)?.link.receive(payload, 'relay', performance.now());
+      // Until the game had a turn to listen (the join's promise resolved),
+      // datagrams wait unread: unacknowledged, so nothing is delivered unheard.
+      if (this.heldRelay !== undefined) this.heldRelay.push([fromIndex, payload]);
+      else this.remotes.fromRelay(fromIndex)?.link.receive(payload, 'relay', performance.now());
+    });
+    on('server:message', (message: ServerPushMessage) => {
+      if (message.scope === 'room') this.emit('server:message', { topic: message.topic, data: message.data });
     });
     on('room:joined', (message: RoomJoinedMessage) => this.reconcile(message));
     on('presence:join', (message: { member: Member }) => {
@@ -359,9 +394,21 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     on('connection:closed', () => this.dispose('session-lost'));
   }
 
+  /** Sends the lobby this room's connectivity report (unless turned off). */
+  private reportTelemetry(): void {
+    if (!this.active || this.lobby.state !== 'connected') return;
+    const peers: [string, PeerStats][] = [...this.remotes.values()].map((remote) => [
+      remote.id,
+      peerStats(remote),
+    ]);
+    this.lobby.sendTelemetry(this.telemetry.report(peers));
+  }
+
   private dispose(reason: LeaveReason | 'session-lost'): void {
     if (!this.active) return;
     this.active = false;
+    clearTimeout(this.telemetryTimer);
+    clearInterval(this.telemetryTimer);
     this.scheduler.stop();
     this.remotes.closeAll();
     for (const off of this.unsubscribe.splice(0)) off();
