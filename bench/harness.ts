@@ -18,10 +18,12 @@ export interface BenchRow {
 export interface BenchTable {
   /** Table title, e.g. `position update, one entity`. */
   title: string;
-  /** Name of the row other rows are compared with. */
-  baseline: string;
+  /** Name of the row other rows are compared with (none: a summary table without ratio columns). */
+  baseline: string | undefined;
   /** Column used for the ratio column (`x baseline`). */
   ratioOf: string;
+  /** Heading of the first column. Default `contender`. */
+  rowHeader?: string;
   /** More rows to compare every row with, each in a ratio column of its own (e.g. each peer). */
   alsoVersus?: string[];
   /** Whether a larger value of `ratioOf` is better (ops/s) or worse (bytes). */
@@ -93,9 +95,13 @@ export function formatNumber(value: number): string {
 /** Renders a table as Markdown, with a ratio column against the baseline row. */
 export function renderTable(table: BenchTable): string {
   const columns = [...new Set(table.rows.flatMap((row) => Object.keys(row.values)))];
-  const versus = [table.baseline, ...(table.alsoVersus ?? [])];
+  const versus = table.baseline === undefined ? [] : [table.baseline, ...(table.alsoVersus ?? [])];
   const bases = versus.map((name) => table.rows.find((row) => row.name === name)?.values[table.ratioOf]);
-  const header = ['contender', ...columns, ...versus.map((name) => `${table.ratioOf} vs ${name}`)];
+  const header = [
+    table.rowHeader ?? 'contender',
+    ...columns,
+    ...versus.map((name) => `${table.ratioOf} vs ${name}`),
+  ];
   const lines = [
     `### ${table.title}`,
     '',

@@ -132,3 +132,54 @@ export function histogram(options: {
   );
   return frame(options.title, 'count', max, body);
 }
+
+/**
+ * Points on two numeric axes, one colour per series, each series' points
+ * joined in order and labelled (e.g. a setting's value): for trade-offs
+ * such as server CPU against latency.
+ */
+export function scatterChart(options: {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: readonly { name: string; points: readonly { x: number; y: number; label: string }[] }[];
+}): string {
+  const points = options.series.flatMap((each) => each.points).filter((p) => Number.isFinite(p.x + p.y));
+  const xMax = niceMax(Math.max(...points.map((p) => p.x)));
+  const yMax = niceMax(Math.max(...points.map((p) => p.y)));
+  const plotWidth = WIDTH - MARGIN.left - MARGIN.right;
+  const plotHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const px = (x: number): number => MARGIN.left + (plotWidth * x) / xMax;
+  const py = (y: number): number => MARGIN.top + plotHeight - (plotHeight * y) / yMax;
+  const body: string[] = [];
+  for (let i = 0; i <= 4; i++) {
+    const x = px((xMax * i) / 4);
+    body.push(
+      `<text x="${x.toFixed(1)}" y="${MARGIN.top + plotHeight + 16}" text-anchor="middle">${Number(((xMax * i) / 4).toPrecision(3))}</text>`,
+    );
+  }
+  body.push(
+    `<text x="${MARGIN.left + plotWidth / 2}" y="${HEIGHT - 26}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+  );
+  options.series.forEach((each, s) => {
+    const color = COLORS[(s + 1) % COLORS.length];
+    const shown = each.points.filter((p) => Number.isFinite(p.x + p.y));
+    if (shown.length > 1) {
+      const path = shown.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
+      body.push(`<polyline points="${path}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
+    }
+    for (const p of shown) {
+      body.push(
+        `<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="4" fill="${color}"><title>${escapeXml(`${each.name}, ${p.label}: x ${Number(p.x.toPrecision(3))}, y ${Number(p.y.toPrecision(3))}`)}</title></circle>`,
+        `<text x="${(px(p.x) + 6).toFixed(1)}" y="${(py(p.y) - 6).toFixed(1)}" font-size="9">${escapeXml(p.label)}</text>`,
+      );
+    }
+    const x = MARGIN.left + s * (plotWidth / options.series.length);
+    const y = HEIGHT - 8;
+    body.push(
+      `<rect x="${x.toFixed(1)}" y="${y - 9}" width="10" height="10" fill="${color}"/>`,
+      `<text x="${(x + 14).toFixed(1)}" y="${y}">${escapeXml(each.name)}</text>`,
+    );
+  });
+  return frame(options.title, options.yLabel, yMax, body);
+}
