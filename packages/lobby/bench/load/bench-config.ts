@@ -61,7 +61,7 @@ const game = (
 export const FULL_CONFIG: RelayBenchConfig = {
   game: [
     game(8, 30, 3, 'load', { cpuTarget: true }),
-    game(8, 60, 3, 'load'),
+    game(8, 60, 2, 'load'),
     game(16, 30, 2, 'load'),
     game(16, 60, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
     game(32, 30, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
@@ -69,14 +69,14 @@ export const FULL_CONFIG: RelayBenchConfig = {
   ],
   gameRun: {
     chatEveryMs: 1000,
-    warmupMs: 1500,
+    warmupMs: 1000,
     measureMs: 3000,
     playersPerWorker: 8,
-    drainMs: 300,
-    chatDrainMs: 1000,
+    drainMs: 200,
+    chatDrainMs: 600,
   },
-  noise: { maxOtherCpuPercent: 30, retriesPerRun: 2, retryBudget: 12 },
-  syntheticRepetitions: 2,
+  noise: { maxOtherCpuPercent: 30, retriesPerRun: 1, retryBudget: 2 },
+  syntheticRepetitions: 1,
   saturation: { roomSize: 32, window: 16, warmupMs: 1000, measureMs: 3000 },
   idleClients: 2000,
   idleSettleMs: 1000,

@@ -23,6 +23,8 @@ const CHANNELS = defineChannels<GameChannels>({
 
 /** One Handoff player. */
 export class HandoffPlayer implements GamePlayer {
+  private closing = false;
+
   private constructor(
     readonly index: number,
     private readonly client: LobbyClient<GameChannels>,
@@ -36,7 +38,11 @@ export class HandoffPlayer implements GamePlayer {
       } else listener.chat(event.message.text);
     });
     room.on('broadcast:skipped', () => listener.pushedBack());
+    // A drop it reconnects after, or a close for good (a kick that forbids reconnecting): both count.
     client.on('connection:lost', (event) => listener.closed(event.code));
+    client.on('connection:closed', (event) => {
+      if (!this.closing) listener.closed(event.code);
+    });
     client.on('lobby:error', (error) => {
       if (error.code === LobbyErrorCode.RateLimited) listener.pushedBack();
       else listener.error(`lobby error ${error.code}: ${error.message}`);
@@ -84,6 +90,7 @@ export class HandoffPlayer implements GamePlayer {
   }
 
   close(): void {
+    this.closing = true;
     this.client.close();
   }
 }

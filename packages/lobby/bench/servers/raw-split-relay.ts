@@ -139,8 +139,17 @@ function control(client: Client, message: ClientMessage): void {
       enter(client, room, message.requestId);
       return;
     }
+    case 'signal':
+      return; // Fire and forget; no direct links here (the clients run with direct: 'never').
     default:
-      send(client, { type: 'error', requestId: message.requestId, code: 1, message: 'not supported here' });
+      // Fire-and-forget reports (e.g. telemetry) are dropped silently; requests are refused.
+      if ((message.type as string) === 'telemetry') return;
+      send(client, {
+        type: 'error',
+        requestId: message.requestId,
+        code: 1,
+        message: `${message.type}: not supported here`,
+      });
   }
 }
 
