@@ -28,8 +28,8 @@ export interface ClusterNodeOptions {
 /** Room ids this node published, with the JSON it last wrote. */
 type Published = Map<string, { json: string; code: string }>;
 
-/** How long a directory snapshot answers lists and quick-joins, ms. */
-const SNAPSHOT_MAX_AGE_MS = 250;
+/** How old the copy of the directory that answers a list may be, ms. */
+const SNAPSHOT_MAX_AGE_MS = 100;
 /** How long a session token points at its node, ms. */
 const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -188,9 +188,13 @@ export class ClusterNode {
     return { ...entry, node: owner };
   }
 
-  /** Every live room of the other nodes (synced at most 250 ms ago). */
-  async remoteRooms(): Promise<DirectoryEntry[]> {
-    await this.call(() => this.mirror.fresh(SNAPSHOT_MAX_AGE_MS));
+  /**
+   * Every live room of the other nodes, synced at most `maxAgeMs` ago
+   * (default 100; an incremental sync is one round trip reading only what
+   * changed).
+   */
+  async remoteRooms(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<DirectoryEntry[]> {
+    await this.call(() => this.mirror.fresh(maxAgeMs));
     return this.mirror.live(this.live);
   }
 

@@ -54,7 +54,8 @@ export function routeControl(
         state,
         player,
         message.requestId,
-        node.remoteRooms().then((remote) => {
+        // Synced now: a quick-join must not miss a room created a moment ago.
+        node.remoteRooms(0).then((remote) => {
           const best = bestRemote(remote, message.filter);
           const mine = state.rooms.quickMatch(message.filter);
           const url = best === undefined ? undefined : node.urlOf(best.node);
