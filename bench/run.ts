@@ -72,10 +72,23 @@ const sections: string[] = [header.join('\n')];
 const writeCharts = !quick && filter === undefined;
 const chartsDir = join(root, 'bench', 'charts');
 console.log(`${sections[0]}\n`);
+const failed: string[] = [];
 for (const file of suiteFiles()) {
   const started = performance.now();
-  const suite = (await import(pathToFileURL(file).href)) as { default: BenchSuite };
-  const tables = await suite.default({ quick });
+  let tables: Awaited<ReturnType<BenchSuite>>;
+  try {
+    const suite = (await import(pathToFileURL(file).href)) as { default: BenchSuite };
+    tables = await suite.default({ quick });
+  } catch (error) {
+    // One broken suite must not lose the others' results: report it, go on, exit 1 at the end.
+    const took = ((performance.now() - started) / 1000).toFixed(1);
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    failed.push(relative(root, file));
+    const section = `## ${relative(root, file)} (FAILED after ${took} s)\n\n\`\`\`\n${message}\n\`\`\``;
+    sections.push(section);
+    console.error(`${section}\n`);
+    continue;
+  }
   const took = ((performance.now() - started) / 1000).toFixed(1);
   const rendered = tables.map((table) => {
     const charts = table.charts ?? [];
@@ -107,4 +120,5 @@ for (let waited = 0; open().length > 0 && waited < 1000; waited += 20) {
 }
 const leftovers = open();
 if (leftovers.length > 0) console.warn(`bench: resources still open at exit: ${leftovers.join(', ')}`);
-process.exit(0);
+if (failed.length > 0) console.error(`bench: ${failed.length} suite(s) failed: ${failed.join(', ')}`);
+process.exit(failed.length > 0 ? 1 : 0);
