@@ -248,6 +248,33 @@ export class ClusterNode {
     return this.live.get(node);
   }
 
+  /**
+   * Unknown join codes tried from `address` (an `AddressLimits` key) in
+   * this minute and the last, on every node: the per-address guessing
+   * budget holds across the cluster.
+   */
+  async failedCodeLookups(address: string): Promise<number> {
+    const minute = Math.floor(Date.now() / 60_000);
+    const [now, before] = await this.call(() =>
+      this.redis.mget(this.keys.failedCodes(address, minute), this.keys.failedCodes(address, minute - 1)),
+    );
+    // A sliding minute: the last one weighs what is left of it.
+    const left = 1 - (Date.now() % 60_000) / 60_000;
+    return Number(now ?? 0) + Math.floor(Number(before ?? 0) * left);
+  }
+
+  /** Counts an unknown join code from `address`, cluster-wide (best effort). */
+  recordFailedCodeLookup(address: string): void {
+    if (!this.available) return;
+    const key = this.keys.failedCodes(address, Math.floor(Date.now() / 60_000));
+    this.redis
+      .multi()
+      .incr(key)
+      .pexpire(key, 120_000)
+      .exec()
+      .catch((error: unknown) => this.warn('failed-code count failed', error));
+  }
+
   /** Records that this node holds the player with `token` (so other nodes redirect its resume here). */
   rememberToken(token: string): void {
     if (!this.available) return;

@@ -36,15 +36,12 @@ export function routeControl(
         roomId !== undefined ? state.rooms.get(roomId) : state.rooms.byJoinCode(message.code ?? '');
       if (here !== undefined) return false;
       if (roomId === undefined && codeGuessingLimited(state, player)) return false;
+      const address = state.addresses.key(player.connection?.ip ?? 'unknown');
       settle(
         state,
         player,
         message.requestId,
-        node.find(target).then((entry) => {
-          const url = entry === undefined ? undefined : node.urlOf(entry.node);
-          if (entry === undefined || url === undefined) local();
-          else redirect(state, node, player, message.requestId, { url, roomId: entry.id }, 'join');
-        }),
+        joinElsewhere(state, node, player, message.requestId, target, address, local),
       );
       return true;
     }
@@ -73,6 +70,36 @@ export function routeControl(
     default:
       return false;
   }
+}
+
+/**
+ * A join of a room this node does not have: redirected to its node, or —
+ * unknown anywhere — refused by the lobby's own handler. Unknown codes count
+ * against the address cluster-wide, so N nodes do not give a guesser N
+ * budgets.
+ */
+async function joinElsewhere(
+  state: LobbyState,
+  node: ClusterNode,
+  player: Player,
+  requestId: number,
+  target: { roomId: string } | { code: string },
+  address: string,
+  local: () => void,
+): Promise<void> {
+  const byCode = 'code' in target;
+  if (byCode && (await node.failedCodeLookups(address)) >= state.limits.maxFailedCodeLookupsPerMinutePerIp) {
+    state.fail(player, LobbyErrorCode.RateLimited, 'too many unknown codes; wait a minute', requestId);
+    return;
+  }
+  const entry = await node.find(target);
+  const url = entry === undefined ? undefined : node.urlOf(entry.node);
+  if (entry !== undefined && url !== undefined) {
+    redirect(state, node, player, requestId, { url, roomId: entry.id }, 'join');
+    return;
+  }
+  if (byCode) node.recordFailedCodeLookup(address);
+  local();
 }
 
 /** Sends `error Redirect` with where to go. */

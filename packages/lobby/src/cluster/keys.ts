@@ -25,6 +25,8 @@ export interface ClusterKeys {
   token(digest: string): string;
   /** String set NX: a room ticket used once cluster-wide. */
   ticket(digest: string): string;
+  /** Counter with a TTL: unknown join codes tried from an address in one minute, cluster-wide. */
+  failedCodes(address: string, minute: number): string;
 }
 
 /** The keys under `prefix`. */
@@ -41,5 +43,6 @@ export function clusterKeys(prefix = 'handoff:'): ClusterKeys {
     node: (id) => `${prefix}node:${id}`,
     token: (digest) => `${prefix}token:${digest}`,
     ticket: (digest) => `${prefix}ticket:${digest}`,
+    failedCodes: (address, minute) => `${prefix}codefail:${address}:${minute}`,
   };
 }
