@@ -62,7 +62,7 @@ export const FULL_CONFIG: RelayBenchConfig = {
   game: [
     game(8, 30, 3, 'load', { cpuTarget: true }),
     game(8, 60, 2, 'load'),
-    game(16, 30, 2, 'load'),
+    game(16, 30, 1, 'load'),
     game(16, 60, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
     game(32, 30, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
     game(32, 60, 1, 'both'),
@@ -70,15 +70,15 @@ export const FULL_CONFIG: RelayBenchConfig = {
   gameRun: {
     chatEveryMs: 1000,
     warmupMs: 1000,
-    measureMs: 3000,
+    measureMs: 2500,
     playersPerWorker: 8,
-    drainMs: 200,
-    chatDrainMs: 600,
+    drainMs: 150,
+    chatDrainMs: 400,
   },
   noise: { maxOtherCpuPercent: 30, retriesPerRun: 1, retryBudget: 2 },
   syntheticRepetitions: 1,
   saturation: { roomSize: 32, window: 16, warmupMs: 1000, measureMs: 3000 },
-  idleClients: 2000,
+  idleClients: 1000,
   idleSettleMs: 1000,
 };
 
