@@ -9,6 +9,7 @@ import {
 } from '@handoff/transport';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RawClient } from '../../packages/lobby/test/support/raw-client.js';
 import { redisMissing, TestRedis } from './support/redis-server.js';
 
 const SECRET = 'cluster-test-secret-0123456789';
@@ -166,5 +167,39 @@ describe.skipIf(missing !== undefined)('a lobby cluster over a real Redis (3 in-
     await new Promise((resolve) => setTimeout(resolve, 150));
     const [summary] = (await racers[5]!.listRooms()).filter((entry) => entry.id === room.id);
     expect(summary?.members).toBe(4);
+  });
+
+  it('a resume token or a room ticket presented to another node is redirected to the node that holds it', async () => {
+    const alice = await RawClient.welcomed(urls[0]!, 'alice');
+    const joined = await alice.createRoom({ name: 'Tokens', capacity: 4, visibility: 'public' });
+    const token = alice.welcome!.sessionToken;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const stranger = await RawClient.open(urls[1]!);
+    const byToken = await stranger.request({ type: 'hello', protocolVersion: 2, resumeToken: token });
+    expect(byToken).toMatchObject({
+      type: 'error',
+      code: LobbyErrorCode.Redirect,
+      redirect: { url: urls[0] },
+    });
+    // A ticket for a room a live node holds: not restored here, sent there (and the ticket stays unused).
+    const fakeToken = token.replace(/./g, (c) => (c === 'A' ? 'B' : 'A'));
+    const byTicket = await stranger.request({
+      type: 'hello',
+      protocolVersion: 2,
+      resumeToken: fakeToken,
+      restore: { ticket: joined.ticket! },
+    });
+    expect(byTicket).toMatchObject({
+      type: 'error',
+      code: LobbyErrorCode.Redirect,
+      redirect: { url: urls[0] },
+    });
+    // At the owner, the token resumes the same player.
+    alice.close();
+    const back = await RawClient.open(urls[0]!);
+    const welcome = await back.hello('alice', { resumeToken: token });
+    expect(welcome).toMatchObject({ resumed: true, playerId: alice.welcome!.playerId });
+    stranger.close();
+    back.close();
   });
 });

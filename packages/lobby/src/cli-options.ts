@@ -49,7 +49,7 @@ export function helpText(): string {
     '  --redis <url>           run as one node of a cluster over Redis, e.g. redis://10.0.0.5:6379',
     '                          (HANDOFF_REDIS_URL; see docs/scaling.md). Default: one process, no Redis',
     '  --public-url <url>      WebSocket URL clients reach this node at (redirects point there;',
-    '                          HANDOFF_PUBLIC_URL). Default ws://<hostname>:<port>',
+    '                          HANDOFF_PUBLIC_URL). Default ws://<host>:<port>/',
     "  --node-id <id>          this node's id in the cluster (HANDOFF_NODE_ID). Default: random",
     '  --trust-proxy           take client IPs from X-Forwarded-For (HANDOFF_TRUST_PROXY=1)',
     '  --no-metrics            do not serve GET /metrics (HANDOFF_NO_METRICS=1)',

@@ -191,7 +191,8 @@ export interface LobbyServerOptions {
   redis?: string;
   /**
    * The WebSocket URL clients reach this node at, e.g. `wss://lobby-2.example.com`
-   * (redirects point there). Only with `redis`. Default: `ws://<hostname>:<port>`.
+   * (redirects point there). Only with `redis`. Default: `ws://<host>:<port><path>`
+   * (the machine's host name when bound to every address).
    */
   publicUrl?: string;
   /** This node's id in the cluster (only with `redis`). Default: random per run. */

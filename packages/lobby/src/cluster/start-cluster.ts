@@ -25,7 +25,7 @@ export async function startCluster(
     {
       redis: options.redis,
       nodeId: options.nodeId ?? randomBytes(6).toString('hex'),
-      publicUrl: options.publicUrl ?? defaultPublicUrl(listening),
+      publicUrl: options.publicUrl ?? defaultPublicUrl(listening, options.path),
     },
     registry,
   );
@@ -43,7 +43,8 @@ export async function startCluster(
   return node;
 }
 
-function defaultPublicUrl({ host, port }: { host: string; port: number }): string {
+/** `ws://<host>:<port><path>`, with the machine's host name when bound to every address. */
+function defaultPublicUrl({ host, port }: { host: string; port: number }, path = '/'): string {
   const name = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
-  return `ws://${name}:${port}`;
+  return `ws://${name}:${port}${path}`;
 }
