@@ -112,7 +112,7 @@ export class DirectoryMirror {
         this.redis.hmget(this.keys.rooms, ...ids),
         this.redis.hmget(this.keys.owners, ...ids),
       ]);
-      ids.forEach((id, i) => this.apply(id, jsons[i] ?? null, owners[i] ?? null));
+      for (const [i, id] of ids.entries()) this.apply(id, jsons[i] ?? null, owners[i] ?? null);
       this.seq = last;
       this.changed = true;
     }
