@@ -176,5 +176,43 @@ describe.skipIf(missing !== undefined)(
         lobbyCodeName: 'RoomNotFound',
       });
     }, 30_000);
+
+    it('a node stopped with SIGTERM hands its room over at once (no TTL wait)', async () => {
+      redis = await TestRedis.start();
+      const ports = [await freePort(), await freePort()];
+      const urls = ports.map((port) => `ws://127.0.0.1:${port}/`);
+      for (const [i, port] of ports.entries())
+        children.push(await startCliNode(port, redis.url, `node${i}`, SECRET));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const options = (at: number) => ({
+        room: { direct: 'never' as const },
+        fallbackUrls: urls.filter((_, j) => j !== at),
+        reconnect: { initialDelayMs: 50, maxDelayMs: 300 },
+      });
+      const ada = await connect(urls[0]!, { name: 'ada', ...options(0) });
+      const bob = await connect(urls[1]!, { name: 'bob', ...options(1) });
+      clients.push(ada, bob);
+      const room = await ada.createRoom({ name: 'Drain', capacity: 4, visibility: 'public' });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const bobRoom = await bob.joinRoom({ code: room.code });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const back: number[] = [];
+      for (const client of [ada, bob])
+        client.on('connection:restored', (event) => {
+          if (event.restored && event.inRoom) back.push(performance.now());
+        });
+      const stoppedAt = performance.now();
+      children[0]!.kill('SIGTERM');
+      await waitFor(() => back.length === 2, 10_000);
+      const slowest = Math.max(...back) - stoppedAt;
+      console.log(`SIGTERM hand-over: both players back in ${slowest.toFixed(0)} ms`);
+      expect(slowest).toBeLessThan(1500);
+      expect(bobRoom.id).toBe(room.id);
+      await waitFor(() => room.peers.size === 1 && bobRoom.peers.size === 1, 5000);
+      const heard: string[] = [];
+      bobRoom.on('message', ({ message }) => heard.push(message.text));
+      room.broadcast('chat', { text: 'after' });
+      await waitFor(() => heard.length === 1, 5000);
+    }, 30_000);
   },
 );
