@@ -148,6 +148,9 @@ function resume(
  * restart (sealed before this process started), within
  * `maxRoomTicketAgeMs`, once per player per process, and after the
  * `authenticate` hook accepts the player again. Returns the refusal, if any.
+ * In a cluster (`redis`), Redis decides instead of the process start time:
+ * the room is claimed here unless a live node holds it (then a redirect),
+ * and each ticket restores once cluster-wide (`cluster/cluster-restore.ts`).
  */
 async function restore(
   state: LobbyState,
