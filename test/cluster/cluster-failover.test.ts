@@ -166,7 +166,11 @@ describe.skipIf(missing !== undefined)(
       let gone = false;
       while (!gone && performance.now() - killedAt < 10_000) {
         await new Promise((resolve) => setTimeout(resolve, 600)); // lists are rate-limited (burst 5)
-        gone = (await watcher.listRooms({ metadata: { doomed: 1 } })).length === 0;
+        // (A list refused by the rate limit under a slow run just means: look again later.)
+        gone = await watcher.listRooms({ metadata: { doomed: 1 } }).then(
+          (list) => list.length === 0,
+          () => false,
+        );
       }
       const goneMs = performance.now() - killedAt;
       console.log(`dead node's room gone from lists after ${goneMs.toFixed(0)} ms`);
