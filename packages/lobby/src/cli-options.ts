@@ -8,6 +8,7 @@ import {
   type LobbyServerOptions,
   MIN_RESUME_SECRET_LENGTH,
 } from './options.js';
+import { DEFAULT_TURN_TTL_SECONDS } from './turn-credentials.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -53,6 +54,10 @@ export function helpText(): string {
     "  --node-id <id>          this node's id in the cluster (HANDOFF_NODE_ID). Default: random",
     '  --trust-proxy           take client IPs from X-Forwarded-For (HANDOFF_TRUST_PROXY=1)',
     '  --no-metrics            do not serve GET /metrics (HANDOFF_NO_METRICS=1)',
+    '  --turn-url <url>        a TURN server sharing --turn-secret, repeatable (HANDOFF_TURN_URLS, comma-separated)',
+    '  --turn-secret <s>       coturn static-auth-secret: each player gets short-lived credentials',
+    '                          (prefer HANDOFF_TURN_SECRET: flags show in `ps`)',
+    `  --turn-ttl-seconds <n>  lifetime of a TURN credential (default ${DEFAULT_TURN_TTL_SECONDS}; renewed at half-life)`,
     '  --admin-token <t>       turn on the admin API (/admin/...) and the /monitor page behind this',
     '                          bearer token (≥ 16 chars; prefer HANDOFF_ADMIN_TOKEN: flags show in `ps`)',
     `  --relay-flush-window-ms <n>  relayed datagrams may wait this long to share a frame per recipient`,
@@ -100,6 +105,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'no-metrics': { type: 'boolean' },
         'relay-flush-window-ms': { type: 'string' },
         'admin-token': { type: 'string' },
+        'turn-url': { type: 'string', multiple: true },
+        'turn-secret': { type: 'string' },
+        'turn-ttl-seconds': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...limitFlags,
@@ -162,6 +170,23 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   }
   if (truthy('trust-proxy', 'HANDOFF_TRUST_PROXY')) options.trustProxy = true;
   if (truthy('no-metrics', 'HANDOFF_NO_METRICS')) options.metrics = false;
+  const turnUrls =
+    (flags['turn-url'] as string[] | undefined) ??
+    (env.HANDOFF_TURN_URLS ?? '')
+      .split(',')
+      .map((url) => url.trim())
+      .filter((url) => url !== '');
+  const turnSecret = text('turn-secret', 'HANDOFF_TURN_SECRET');
+  if (turnUrls.length > 0 || turnSecret !== undefined) {
+    if (turnUrls.length === 0 || turnSecret === undefined)
+      throw new InvalidOptionError('--turn-url and --turn-secret go together');
+    const ttl = text('turn-ttl-seconds', 'HANDOFF_TURN_TTL_SECONDS');
+    options.turn = {
+      secret: turnSecret,
+      urls: turnUrls,
+      ...(ttl === undefined ? {} : { ttlSeconds: integer('--turn-ttl-seconds', ttl, 60, 86_400) }),
+    };
+  }
   const adminToken = text('admin-token', 'HANDOFF_ADMIN_TOKEN');
   if (adminToken !== undefined) {
     if (adminToken.length < 16) throw new InvalidOptionError('--admin-token: at least 16 characters');

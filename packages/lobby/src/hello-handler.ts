@@ -21,6 +21,7 @@ import type { LobbyState } from './lobby-state.js';
 import type { AuthenticatedPlayer, LobbyServerOptions } from './options.js';
 import { Player } from './player.js';
 import { awaitHost, learnMembership, returnHost, supersededTicket } from './restore-authority.js';
+import { turnIceServer } from './turn-credentials.js';
 
 /**
  * Answers `hello`: checks the protocol version, then either resumes a
@@ -269,7 +270,7 @@ function welcome(
     sessionToken: player.token,
     resumed,
     ...(restored ? { restored } : {}),
-    iceServers: iceServersFor(options, connection),
+    iceServers: iceServersFor(options, connection, player.id),
     limits: clientLimits,
   });
   state.log.info({ playerId: player.id, ip: connection.ip, resumed, restored }, 'player welcomed');
@@ -283,10 +284,17 @@ function welcome(
 }
 
 /** The lobby's own STUN responder (reachable at the host the client used) plus the configured servers. */
-export function iceServersFor(options: LobbyServerOptions, connection: ClientConnection): IceServer[] {
+export function iceServersFor(
+  options: LobbyServerOptions,
+  connection: ClientConnection,
+  playerId?: string,
+): IceServer[] {
   const servers: IceServer[] = [];
   if (options.stunPort !== false) {
     servers.push({ urls: `stun:${options.stunHost ?? connection.requestHost}:${options.stunPort ?? 3478}` });
   }
+  // A short-lived credential of this player's own: nothing a client can share for long.
+  if (options.turn !== undefined && playerId !== undefined)
+    servers.push(turnIceServer(options.turn, playerId));
   return [...servers, ...(options.iceServers ?? [])];
 }

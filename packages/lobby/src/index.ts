@@ -38,3 +38,8 @@ export {
   type StunServerAddress,
   type StunServerOptions,
 } from './stun/stun-server.js';
+export {
+  DEFAULT_TURN_TTL_SECONDS,
+  type TurnOptions,
+  turnCredential,
+} from './turn-credentials.js';

@@ -26,7 +26,7 @@ import type { ClusterNode } from './cluster/cluster-node.js';
 import { startCluster } from './cluster/start-cluster.js';
 import { handleControl } from './control-handler.js';
 import type { LobbyEvents } from './events.js';
-import { handleHello } from './hello-handler.js';
+import { handleHello, iceServersFor } from './hello-handler.js';
 import { serveHttp } from './http-routes.js';
 import { LobbyState } from './lobby-state.js';
 import { LobbyMetrics } from './metrics.js';
@@ -40,6 +40,7 @@ import {
 import { handleRelay } from './relay.js';
 import { RoomTicketSealer } from './room-ticket.js';
 import { createStunServer, type StunServer } from './stun/stun-server.js';
+import { DEFAULT_TURN_TTL_SECONDS, type TurnOptions } from './turn-credentials.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import { overrideOversizeCloseCode } from './ws-oversize.js';
 
@@ -74,6 +75,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
   private readonly coalescer: WriteCoalescer;
   private readonly connections = new Set<ClientConnection>();
   private sweepTimer: NodeJS.Timeout | undefined;
+  private turnTimer: NodeJS.Timeout | undefined;
   private sweepEvery = 1000;
   private lastSweepAt = 0;
   private stun: StunServer | undefined;
@@ -126,6 +128,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
       new RoomTicketSealer(options.resumeSecret),
     );
     this.state.hooks = { canCreateRoom: options.canCreateRoom, canJoinRoom: options.canJoinRoom };
+    if (options.turn !== undefined) validateTurn(options.turn);
     if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
       throw new InvalidOptionError(`adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
     }
@@ -168,6 +171,18 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
       metrics: this.options.metrics === false ? undefined : this.metrics.registry,
       healthy: () => !this.stopping,
     });
+  }
+
+  /** Sends every connected player fresh ICE servers (new TURN credentials). */
+  private renewIceServers(): void {
+    for (const player of this.state.players.values()) {
+      const connection = player.connection;
+      if (connection === undefined) continue;
+      this.state.send(player, {
+        type: 'ice:servers',
+        iceServers: iceServersFor(this.options, connection, player.id),
+      });
+    }
   }
 
   /**
@@ -226,6 +241,15 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     );
     this.lastSweepAt = performance.now();
     this.sweepTimer = setInterval(() => this.sweep(performance.now()), this.sweepEvery);
+    const turn = this.options.turn;
+    if (turn !== undefined) {
+      // Credentials renewed at half their life: players in long games never hold an expired one.
+      this.turnTimer = setInterval(
+        () => this.renewIceServers(),
+        ((turn.ttlSeconds ?? DEFAULT_TURN_TTL_SECONDS) * 1000) / 2,
+      );
+      this.turnTimer.unref();
+    }
     this.sweepTimer.unref();
     if (this.ownsHttp) {
       const host = this.options.host ?? '0.0.0.0';
@@ -293,6 +317,7 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     await this.cluster?.stop();
     this.http.off('upgrade', this.onUpgrade);
     clearInterval(this.sweepTimer);
+    clearInterval(this.turnTimer);
     const closed = [...this.connections].map(
       (connection) => new Promise<void>((resolve) => connection.ws.once('close', () => resolve())),
     );
@@ -531,4 +556,14 @@ function requestHost(request: IncomingMessage): string {
   const host = request.headers.host ?? 'localhost';
   if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
   return host.split(':')[0] ?? host;
+}
+
+/** Checks the TURN options (throws `InvalidOptionError`). */
+function validateTurn(turn: TurnOptions): void {
+  if (turn.secret.length < 16) throw new InvalidOptionError('turn.secret: at least 16 characters');
+  if (turn.urls.length === 0 || !turn.urls.every((url) => /^turns?:\S+$/.test(url)))
+    throw new InvalidOptionError('turn.urls: one or more turn: or turns: URLs');
+  const ttl = turn.ttlSeconds ?? DEFAULT_TURN_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 86_400)
+    throw new InvalidOptionError('turn.ttlSeconds: an integer in 60..86400');
 }

@@ -13,6 +13,7 @@ import {
   type RoomOptions,
 } from '@handoff/protocol/lobby';
 import type { Logger } from 'pino';
+import type { TurnOptions } from './turn-credentials.js';
 
 /** What the `authenticate` hook is given. */
 export interface AuthenticateRequest {
@@ -173,6 +174,12 @@ export interface LobbyServerOptions {
   stunHost?: string;
   /** Extra STUN/TURN servers sent to clients in `welcome` (e.g. your coturn). */
   iceServers?: IceServer[];
+  /**
+   * TURN servers sharing a secret with the lobby (coturn `use-auth-secret`):
+   * each player gets its own short-lived credential in `welcome`, renewed by
+   * an `ice:servers` message at half its lifetime. See docs/deploying-a-lobby.md.
+   */
+  turn?: TurnOptions;
   /**
    * Secret (≥ 16 characters) that seals room tickets. Give every run of the
    * lobby the same one and a restart loses no game: clients come back with

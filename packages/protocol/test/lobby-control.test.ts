@@ -189,6 +189,16 @@ const serverSamples: ServerMessage[] = [
   { type: 'error', code: LobbyErrorCode.RateLimited, message: '' },
   { type: 'pong', requestId: 19, t: -1 },
   { type: 'server:message', scope: 'room', topic: 'round.start', data: { n: 2, map: 'dust', ranked: true } },
+  {
+    type: 'ice:servers',
+    iceServers: [
+      {
+        urls: ['turn:turn.example.org:3478?transport=udp'],
+        username: '1796000000:p1',
+        credential: 'c2VjcmV0',
+      },
+    ],
+  },
 ];
 
 describe('lobby control messages: round trip', () => {

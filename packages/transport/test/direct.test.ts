@@ -71,7 +71,7 @@ describe('direct WebRTC links on loopback (real node-datachannel)', () => {
     expect(stats.switches).toBe(1);
     const summary = alice!.roomStats();
     expect(summary.peers).toBe(3);
-    expect(summary.onPath).toEqual({ relay: 0, direct: 3 });
+    expect(summary.onPath).toEqual({ relay: 0, turn: 0, direct: 3 });
     expect(summary.traffic.direct.datagramsOut).toBeGreaterThan(0);
   });
 

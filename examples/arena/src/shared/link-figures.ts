@@ -17,7 +17,7 @@ export function linkFigures(stats: PeerStats): LinkFigures {
   const session = stats.session;
   // On a direct link, its own heartbeat RTT: the session's estimate restarts on
   // a path change and its first samples can be acks of datagrams sent before.
-  const direct = stats.path === 'direct' ? stats.directHeartbeatRttMs : undefined;
+  const direct = stats.path !== 'relay' ? stats.directHeartbeatRttMs : undefined;
   return {
     path: stats.path,
     rttMs: direct ?? (session.rttSamples > 0 ? session.rttMs : undefined),

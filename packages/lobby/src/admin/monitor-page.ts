@@ -18,7 +18,7 @@ h1{font-size:18px;margin:0 0 8px} h2{font-size:15px;margin:0 0 6px}
 table{border-collapse:collapse;margin:6px 0}
 td,th{border:1px solid #2a3441;padding:3px 6px;text-align:center;font-size:12px;min-width:54px}
 th{color:#8b98a8;font-weight:normal}
-.direct{background:#1f5130}.relay{background:#5a4a1a}.unknown{background:#262d36;color:#6b7785}.self{background:#0f1419}
+.direct{background:#1f5130}.turn{background:#1f3f5a}.relay{background:#5a4a1a}.unknown{background:#262d36;color:#6b7785}.self{background:#0f1419}
 button{background:#2a3441;color:#dde3ea;border:1px solid #3b4757;border-radius:4px;padding:2px 8px;cursor:pointer}
 button:hover{background:#3b4757} #status{color:#8b98a8;font-size:12px}
 </style></head><body>

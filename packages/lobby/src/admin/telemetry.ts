@@ -19,7 +19,7 @@ export interface PairView {
 
 /** A side's latest view of one pair. */
 interface Side {
-  path: 'relay' | 'direct';
+  path: 'relay' | 'turn' | 'direct';
   rttMs: number | undefined;
   timeToDirectMs: number | undefined;
   at: number;
@@ -75,22 +75,23 @@ export class Telemetry {
       collect: () => {
         const counts = this.pathCounts();
         pairs.set({ path: 'direct' }, counts.direct);
+        pairs.set({ path: 'turn' }, counts.turn);
         pairs.set({ path: 'relay' }, counts.relay);
       },
     });
     const ratio = new Gauge({
       name: 'handoff_direct_ratio',
-      help: 'Share of reported pairs on a direct link (0..1)',
+      help: 'Share of reported pairs on a direct link, TURN not counted (0..1)',
       registers: [registry],
       collect: () => {
         const counts = this.pathCounts();
-        const total = counts.direct + counts.relay;
+        const total = counts.direct + counts.turn + counts.relay;
         ratio.set(total === 0 ? 0 : counts.direct / total);
       },
     });
     const players = new Gauge({
       name: 'handoff_players_by_path',
-      help: 'Players by their paths: all pairs direct, some relayed, or all relayed (from client reports)',
+      help: 'Players by their paths: all pairs direct, all through TURN, mixed, or all on the lobby relay (from client reports)',
       labelNames: ['paths'],
       registers: [registry],
       collect: () => {
@@ -161,14 +162,18 @@ export class Telemetry {
     return out;
   }
 
-  private pathCounts(): { direct: number; relay: number } {
-    const counts = { direct: 0, relay: 0 };
+  private pathCounts(): { direct: number; turn: number; relay: number } {
+    const counts = { direct: 0, turn: 0, relay: 0 };
     for (const side of this.fresh()) counts[side.path]++;
     // Each pair is reported by both sides: count sides, halve.
-    return { direct: Math.round(counts.direct / 2), relay: Math.round(counts.relay / 2) };
+    return {
+      direct: Math.round(counts.direct / 2),
+      turn: Math.round(counts.turn / 2),
+      relay: Math.round(counts.relay / 2),
+    };
   }
 
-  private playerCounts(): { direct: number; mixed: number; relay: number } {
+  private playerCounts(): { direct: number; turn: number; mixed: number; relay: number } {
     const now = Date.now();
     const byPlayer = new Map<string, Set<string>>();
     for (const sides of this.rooms.values()) {
@@ -180,10 +185,11 @@ export class Telemetry {
         byPlayer.set(reporter, paths);
       }
     }
-    const counts = { direct: 0, mixed: 0, relay: 0 };
+    const counts = { direct: 0, turn: 0, mixed: 0, relay: 0 };
     for (const paths of byPlayer.values()) {
       if (paths.size > 1) counts.mixed++;
       else if (paths.has('direct')) counts.direct++;
+      else if (paths.has('turn')) counts.turn++;
       else counts.relay++;
     }
     return counts;

@@ -159,7 +159,7 @@ function ping(r: Record<string, unknown>): PingMessage {
   };
 }
 
-const TELEMETRY_PATHS = ['relay', 'direct'] as const;
+const TELEMETRY_PATHS = ['relay', 'turn', 'direct'] as const;
 /** Most pairs in one telemetry report (a room of 64). */
 const MAX_TELEMETRY_PAIRS = 63;
 

@@ -61,6 +61,8 @@ export const ServerMessageType = {
   Pong: 'pong',
   /** A message from the game's server code (`LobbyServer.sendToRoom` / `sendToPlayer`). */
   ServerMessage: 'server:message',
+  /** Fresh STUN/TURN servers (short-lived TURN credentials renewed before they expire). */
+  IceServers: 'ice:servers',
 } as const;
 
 /** One of the values of {@link ServerMessageType}. */

@@ -46,6 +46,7 @@ import { ServerMessageType } from './message-types.js';
 import type {
   ErrorMessage,
   HostChangeMessage,
+  IceServersMessage,
   PongMessage,
   PresenceBackMessage,
   PresenceJoinMessage,
@@ -197,6 +198,13 @@ function optionalRedirect(value: unknown): { redirect?: ErrorMessage['redirect']
   return { redirect: { url, ...(roomId === undefined ? {} : { roomId }) } };
 }
 
+function iceServersMessage(r: Record<string, unknown>): IceServersMessage {
+  return {
+    type: 'ice:servers',
+    iceServers: expectIceServers(own(r, 'iceServers'), 'ice:servers.iceServers'),
+  };
+}
+
 const PUSH_SCOPES = ['room', 'player'] as const;
 
 function serverPush(r: Record<string, unknown>): ServerPushMessage {
@@ -233,6 +241,7 @@ const SERVER_VALIDATORS: ReadonlyMap<string, Validator> = new Map<string, Valida
   [ServerMessageType.Error, error],
   [ServerMessageType.Pong, pong],
   [ServerMessageType.ServerMessage, serverPush],
+  [ServerMessageType.IceServers, iceServersMessage],
 ]);
 
 /**

@@ -296,8 +296,8 @@ export interface PingMessage {
 export interface TelemetryPair {
   /** The other player. */
   peerId: string;
-  /** The path the pair's traffic takes now. */
-  path: 'relay' | 'direct';
+  /** The path the pair's traffic takes now: the lobby relay, a TURN server, or direct. */
+  path: 'relay' | 'turn' | 'direct';
   /** From meeting the peer to the first validated direct link, ms (absent: never direct). */
   timeToDirectMs?: number;
   /** Smoothed RTT on the active path, ms. */
@@ -527,6 +527,14 @@ export interface ServerPushMessage {
   data: Metadata;
 }
 
+/** Fresh STUN/TURN servers for new direct attempts: replaces `welcome.iceServers`. */
+export interface IceServersMessage {
+  /** Message type discriminator. */
+  type: 'ice:servers';
+  /** The servers, TURN entries with fresh credentials. */
+  iceServers: IceServer[];
+}
+
 export type ServerMessage =
   | WelcomeMessage
   | RoomJoinedMessage
@@ -541,4 +549,5 @@ export type ServerMessage =
   | ServerSignalMessage
   | ErrorMessage
   | PongMessage
-  | ServerPushMessage;
+  | ServerPushMessage
+  | IceServersMessage;

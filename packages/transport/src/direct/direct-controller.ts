@@ -23,8 +23,8 @@ export interface DirectControllerOptions {
   /** The lobby's nonce for this pair (it changes when a restarted lobby restores the room). */
   pairNonce: () => string;
   signal(signal: Signal): void;
-  /** The direct path is validated and usable. */
-  onUp(): void;
+  /** The direct path is validated and usable: `direct`, or `turn` when a TURN server relays it. */
+  onUp(kind: 'direct' | 'turn'): void;
   /** The direct path is gone (or an attempt failed); traffic belongs on the relay. */
   onDown(reason: string, wasUp: boolean): void;
   onDatagram(datagram: Uint8Array): void;
@@ -33,6 +33,8 @@ export interface DirectControllerOptions {
   conditioner?: PathConditioner;
   /** Which of the peer's ICE candidates to apply. */
   remoteCandidates: RemoteCandidatePolicy;
+  /** `direct: 'turn-only'`: relay candidates only, in and out of this client. */
+  relayOnly?: boolean;
 }
 
 /**
@@ -136,7 +138,10 @@ export class DirectController {
       onValidated: () => {
         if (this.link !== link) return;
         this.failures = 0;
-        this.options.onUp();
+        // Which kind of path this is comes from the selected candidate pair.
+        void link.selectedPathKind().then((kind) => {
+          if (this.link === link && !this.closed) this.options.onUp(kind);
+        });
       },
       onFailed: (reason) => {
         if (this.link !== link) return;
@@ -150,6 +155,7 @@ export class DirectController {
       },
       onDatagram: (datagram) => this.options.onDatagram(datagram),
       remoteCandidates: this.options.remoteCandidates,
+      ...(this.options.relayOnly === true ? { relayOnly: true } : {}),
       ...(this.options.conditioner === undefined ? {} : { conditioner: this.options.conditioner }),
       ...(this.options.onHeartbeatRtt === undefined ? {} : { onHeartbeatRtt: this.options.onHeartbeatRtt }),
     });

@@ -38,6 +38,12 @@ export interface DirectLinkOptions extends DirectTiming {
   conditioner?: PathConditioner;
   /** Which of the peer's candidates (trickled or in its SDP) to apply. */
   remoteCandidates: RemoteCandidatePolicy;
+  /**
+   * Privacy over UDP (`direct: 'turn-only'`): gather relay candidates only
+   * (`iceTransportPolicy: 'relay'`), and never signal any other kind, so the
+   * peer learns the TURN server's address, not this player's.
+   */
+  relayOnly?: boolean;
 }
 
 /** Bytes the data channel may hold unsent before datagrams are dropped instead (a few hundred ms of a busy game). */
@@ -73,6 +79,8 @@ export class DirectLink {
 
   /** The peer's candidates this attempt applied and dropped. */
   private readonly candidates: RemoteCandidateFilter;
+  /** `address:port` of relay candidates, ours and the peer's: how a TURN path is recognised. */
+  private readonly relayAddresses = new Set<string>();
 
   constructor(private readonly options: DirectLinkOptions) {
     this.candidates = new RemoteCandidateFilter(options.remoteCandidates);
@@ -93,7 +101,10 @@ export class DirectLink {
     this.conditioned = options.conditioner?.sender(send);
     this.transmit = this.conditioned === undefined ? send : (bytes) => this.conditioned!.send(bytes);
     this.answerApplied = !options.offerer;
-    this.pc = new options.RTCPeerConnection({ iceServers: options.iceServers as RTCIceServer[] });
+    this.pc = new options.RTCPeerConnection({
+      iceServers: options.iceServers as RTCIceServer[],
+      iceTransportPolicy: options.relayOnly === true ? 'relay' : 'all',
+    });
     this.pc.onicecandidate = (event) => this.localCandidate(event.candidate);
     this.pc.onconnectionstatechange = () => {
       const state = this.pc.connectionState;
@@ -107,6 +118,51 @@ export class DirectLink {
     // 50 ms: a dead link is noticed at most 50 ms after `deadAfterMs` (1.4 s + 50 ms < the promised 1.5 s).
     this.timer = setInterval(() => this.tick(), Math.min(options.heartbeatIntervalMs, 50));
     (this.timer as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * What the selected candidate pair is: `turn` when either end is a relay
+   * candidate (a TURN server carries the traffic), else `direct`. From the
+   * W3C `getStats()` (browsers and node-datachannel's polyfill alike);
+   * `direct` when the stats say nothing.
+   */
+  async selectedPathKind(): Promise<'direct' | 'turn'> {
+    try {
+      const report = await this.pc.getStats();
+      const entries = [...(report as Map<string, Record<string, unknown>>).values()];
+      const transport = entries.find(
+        (entry) => entry.type === 'transport' && entry.selectedCandidatePairId !== undefined,
+      );
+      const pair =
+        entries.find((entry) => entry.id === transport?.selectedCandidatePairId) ??
+        entries.find(
+          (entry) =>
+            entry.type === 'candidate-pair' && entry.nominated === true && entry.state === 'succeeded',
+        );
+      if (pair === undefined) return 'direct';
+      // The candidate type says `relay` in browsers; libdatachannel reports a relayed pair as
+      // srflx/prflx, so the ends' addresses are also matched against the relay candidates seen.
+      const ends = [pair.localCandidateId, pair.remoteCandidateId].map((id) =>
+        entries.find((entry) => entry.id === id),
+      );
+      const relayed = ends.some(
+        (end) =>
+          end !== undefined &&
+          (end.candidateType === 'relay' ||
+            this.relayAddresses.has(`${String(end.address ?? end.ip)}:${String(end.port)}`)),
+      );
+      return relayed ? 'turn' : 'direct';
+    } catch {
+      return 'direct';
+    }
+  }
+
+  /** Remembers the address of a relay candidate line. */
+  private noteRelay(candidate: string): void {
+    if (candidateKind(candidate) !== 'relay') return;
+    const fields = candidate.replace(/^a=/, '').split(/\s+/);
+    if (fields[4] !== undefined && fields[5] !== undefined)
+      this.relayAddresses.add(`${fields[4]}:${fields[5]}`);
   }
 
   /** Both sides proved the pair nonce. */
@@ -163,14 +219,20 @@ export class DirectLink {
   private async remoteDescription(type: 'offer' | 'answer', sdp: string): Promise<void> {
     if (type === 'answer' && !this.options.offerer) throw new Error('unexpected answer');
     if (type === 'offer' && this.options.offerer) throw new Error('unexpected offer');
-    await this.pc.setRemoteDescription({ type, sdp: this.candidates.filterSdp(sdp) });
+    const filtered = this.candidates.filterSdp(sdp);
+    for (const line of filtered.split(/\r?\n/)) if (line.startsWith('a=candidate:')) this.noteRelay(line);
+    await this.pc.setRemoteDescription({ type, sdp: filtered });
     this.remoteDescriptionSet = true;
     for (const candidate of this.pendingRemoteCandidates.splice(0)) await this.pc.addIceCandidate(candidate);
     if (type === 'offer') {
       await this.pc.setLocalDescription(await this.pc.createAnswer());
       const answer = this.pc.localDescription?.sdp;
       if (answer !== undefined && !this.closed)
-        this.options.signal({ kind: 'description', sdpType: 'answer', sdp: answer });
+        this.options.signal({
+          kind: 'description',
+          sdpType: 'answer',
+          sdp: this.options.relayOnly === true ? withoutCandidates(answer) : answer,
+        });
       return;
     }
     // Held until now: candidates that reach the answerer before its offer cost a 1 s DTLS retransmit.
@@ -180,6 +242,7 @@ export class DirectLink {
 
   private async remoteCandidate(signal: Extract<Signal, { kind: 'candidate' }>): Promise<void> {
     if (!this.candidates.accept(signal.candidate)) return;
+    this.noteRelay(signal.candidate);
     const candidate: RTCIceCandidateInit = {
       candidate: signal.candidate,
       ...(signal.sdpMid === undefined ? {} : { sdpMid: signal.sdpMid }),
@@ -191,6 +254,15 @@ export class DirectLink {
 
   private localCandidate(candidate: RTCIceCandidate | null): void {
     if (this.closed) return;
+    if (candidate !== null) this.noteRelay(candidate.candidate);
+    // Belt and braces for turn-only: whatever the stack gathered, only relay candidates leave.
+    if (
+      this.options.relayOnly === true &&
+      candidate !== null &&
+      candidate.candidate !== '' &&
+      candidateKind(candidate.candidate) !== 'relay'
+    )
+      return;
     const signal: Signal =
       candidate === null || candidate.candidate === ''
         ? { kind: 'end-of-candidates' }
@@ -301,6 +373,13 @@ export class DirectLink {
     this.close();
     this.options.onFailed(reason);
   }
+}
+
+/** The type of an ICE candidate line (`host`, `srflx`, `prflx`, `relay`), or undefined. */
+export function candidateKind(candidate: string): string | undefined {
+  const fields = candidate.split(/\s+/);
+  const at = fields.indexOf('typ');
+  return at >= 0 ? fields[at + 1] : undefined;
 }
 
 /** An SDP without its `a=candidate` / `a=end-of-candidates` lines. */

@@ -45,7 +45,10 @@ export function createNodeRtcLoader(
     const global = (globalThis as { RTCPeerConnection?: RtcPeerConnectionConstructor }).RTCPeerConnection;
     if (global !== undefined) return Promise.resolve(global);
     loading ??= load().then(
-      (polyfill) => (polyfill as { RTCPeerConnection: RtcPeerConnectionConstructor }).RTCPeerConnection,
+      (polyfill) =>
+        withEncodedCredentials(
+          (polyfill as { RTCPeerConnection: RtcPeerConnectionConstructor }).RTCPeerConnection,
+        ),
       (cause: unknown) => {
         const error = webRtcUnavailable(cause);
         process.emitWarning(error);
@@ -59,3 +62,27 @@ export function createNodeRtcLoader(
 /** In Node: the global RTCPeerConnection if some runtime has one, else node-datachannel's W3C polyfill (loaded on first use). */
 export const loadDefaultRtcPeerConnection: () => Promise<RtcPeerConnectionConstructor> =
   createNodeRtcLoader();
+
+/**
+ * node-datachannel's polyfill hands TURN servers to libdatachannel as URLs
+ * (`turn:USER:PASS@host`), without escaping: a TURN REST username
+ * (`expiry:playerId`) or a base64 password (`/`, `+`, `=`) breaks the URL
+ * and coturn answers 401. libdatachannel percent-decodes both, so encoding
+ * them here makes any credential work (measured against coturn).
+ */
+function withEncodedCredentials(Base: RtcPeerConnectionConstructor): RtcPeerConnectionConstructor {
+  const Encoded = function (this: unknown, configuration?: RTCConfiguration) {
+    const iceServers = configuration?.iceServers?.map((server) =>
+      server.username === undefined || server.credential === undefined
+        ? server
+        : {
+            ...server,
+            username: encodeURIComponent(server.username),
+            credential: encodeURIComponent(String(server.credential)),
+          },
+    );
+    const Constructor = Base as unknown as new (configuration?: RTCConfiguration) => RTCPeerConnection;
+    return new Constructor(iceServers === undefined ? configuration : { ...configuration, iceServers });
+  };
+  return Encoded as unknown as RtcPeerConnectionConstructor;
+}

@@ -61,6 +61,10 @@ export interface ConnectOptions<M = DefaultChannels> {
   WebSocket?: LobbySocketConstructor;
   /** Spacing of relay frames (each carries every peer's datagrams of one flush). */
   relayPacing?: RelayPacing;
+  /** STUN/TURN servers of your own for direct attempts: added to the lobby's (default), or instead of them. */
+  iceServers?: IceServer[];
+  /** `add` (default): your `iceServers` after the lobby's; `replace`: yours only. */
+  iceServersMode?: 'add' | 'replace';
   /**
    * Other nodes of the same lobby cluster: when the current one cannot be
    * reached, reconnection attempts go round these (and the first URL), and
@@ -106,6 +110,8 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   /** The latest room ticket and metadata: what a restarted lobby needs to restore the room. */
   private roomTicket: string | undefined;
   private lastRoomMetadata: Metadata | undefined;
+  /** ICE servers from the lobby's latest `ice:servers` (renewed TURN credentials), newer than `welcome`'s. */
+  private freshIceServers: IceServer[] | undefined;
   /** Bundles every peer's relay datagrams of one flush into one frame. */
   private readonly relay: RelaySender;
   /** The node this client talks to now (a cluster's redirect or failover changes it). */
@@ -167,7 +173,9 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
 
   /** STUN/TURN servers the lobby recommends. */
   get iceServers(): IceServer[] {
-    return this.welcome.iceServers;
+    const own = this.options.iceServers ?? [];
+    if (this.options.iceServersMode === 'replace') return own;
+    return [...(this.freshIceServers ?? this.welcome.iceServers), ...own];
   }
 
   /** The lobby's limits for this client. */
@@ -471,6 +479,9 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       case 'server:message':
         this.emit('server:message', message);
         return;
+      case 'ice:servers':
+        this.freshIceServers = message.iceServers;
+        return;
       case 'error':
         // The lobby dropped a frame over our rate limit: space relay frames out.
         if (message.code === LobbyErrorCode.RateLimited) this.relay.slowDown();
@@ -485,6 +496,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   private track(message: ServerMessage): void {
     switch (message.type) {
       case 'welcome':
+        this.freshIceServers = undefined;
         this.relayOpen = true;
         this.relay.maxFrameBytes = message.limits.maxControlFrameBytes;
         return;

@@ -53,7 +53,11 @@ const emptyTraffic = (): PathTraffic => ({ datagramsOut: 0, bytesOut: 0, datagra
 export class PeerLink implements Flushable {
   readonly session: Session;
   private path: DatagramPath;
-  private readonly traffic: Record<PathKind, PathTraffic> = { relay: emptyTraffic(), direct: emptyTraffic() };
+  private readonly traffic: Record<PathKind, PathTraffic> = {
+    relay: emptyTraffic(),
+    turn: emptyTraffic(),
+    direct: emptyTraffic(),
+  };
   private rejected = 0;
   private readonly createdAt = performance.now();
   private timeToDirect: number | undefined;
@@ -104,7 +108,7 @@ export class PeerLink implements Flushable {
     this.path = path;
     this.switches++;
     if (path.kind === 'direct') this.timeToDirect ??= now - this.createdAt;
-    else {
+    else if (path.kind === 'relay') {
       this.fallbacks.push({ reason, atMs: now });
       if (this.fallbacks.length > 16) this.fallbacks.shift();
     }
@@ -118,7 +122,11 @@ export class PeerLink implements Flushable {
     return {
       path: this.path.kind,
       session: this.session.stats(),
-      traffic: { relay: { ...this.traffic.relay }, direct: { ...this.traffic.direct } },
+      traffic: {
+        relay: { ...this.traffic.relay },
+        turn: { ...this.traffic.turn },
+        direct: { ...this.traffic.direct },
+      },
       rejectedDatagrams: this.rejected,
       timeToDirectMs: this.timeToDirect,
       switches: this.switches,

@@ -1,7 +1,7 @@
 import type { Member, Metadata } from '@handoff/protocol/lobby';
 
 /** Which path a peer's traffic takes. */
-export type PathKind = 'relay' | 'direct';
+export type PathKind = 'relay' | 'turn' | 'direct';
 
 /** A member of the room, as the game sees it. */
 export interface Peer {

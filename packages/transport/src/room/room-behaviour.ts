@@ -12,10 +12,14 @@ export interface RoomBehaviour {
   session?: Omit<SessionOptions, 'channels'>;
   /**
    * `auto` (default): try a direct WebRTC link to every peer and move traffic
-   * onto it once validated. `never` (privacy mode): relay only; no ICE
-   * candidate ever leaves this client, so no player learns its IP address.
+   * onto it once validated (it may run through a TURN server: path `turn`).
+   * `never` (privacy mode): the lobby relay only; no ICE candidate ever leaves
+   * this client, so no player learns its IP address. `turn-only` (privacy
+   * over UDP): WebRTC through a TURN server only (`iceTransportPolicy:
+   * 'relay'`): peers see the TURN server's address, never this player's; it
+   * needs TURN servers (the lobby's `turn` option, or `iceServers`).
    */
-  direct?: 'auto' | 'never';
+  direct?: 'auto' | 'never' | 'turn-only';
   /** Heartbeat and timeouts of direct links. */
   directTiming?: Partial<DirectTiming>;
   /** Backoff between direct attempts. */

@@ -5,7 +5,7 @@ import type { PathTraffic, PeerStats } from './peer-link.js';
 export interface RoomStats {
   /** Peers in the room. */
   peers: number;
-  /** Peers whose traffic goes direct / through the relay. */
+  /** Peers whose traffic goes direct / through a TURN server / through the lobby relay. */
   onPath: Record<PathKind, number>;
   /** Traffic per path, summed over peers. */
   traffic: Record<PathKind, PathTraffic>;
@@ -26,8 +26,8 @@ export function aggregateStats(all: readonly PeerStats[]): RoomStats {
   const zero = (): PathTraffic => ({ datagramsOut: 0, bytesOut: 0, datagramsIn: 0, bytesIn: 0 });
   const stats: RoomStats = {
     peers: all.length,
-    onPath: { relay: 0, direct: 0 },
-    traffic: { relay: zero(), direct: zero() },
+    onPath: { relay: 0, turn: 0, direct: 0 },
+    traffic: { relay: zero(), turn: zero(), direct: zero() },
     meanRttMs: 0,
     maxRttMs: 0,
     maxLossRate: 0,
@@ -36,7 +36,7 @@ export function aggregateStats(all: readonly PeerStats[]): RoomStats {
   };
   for (const peer of all) {
     stats.onPath[peer.path]++;
-    for (const path of ['relay', 'direct'] as const) {
+    for (const path of ['relay', 'turn', 'direct'] as const) {
       const sum = stats.traffic[path];
       const own = peer.traffic[path];
       sum.datagramsOut += own.datagramsOut;

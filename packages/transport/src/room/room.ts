@@ -298,19 +298,26 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       remoteId: remote.id,
       pairNonce: () => remote.pairNonce,
       signal: (signal) => this.lobby.signal(remote.id, signal),
-      onUp: () => this.movePath(remote, direct, 'direct link validated'),
+      onUp: (kind) => {
+        direct.kind = kind;
+        this.movePath(remote, direct, kind === 'turn' ? 'TURN link validated' : 'direct link validated');
+      },
       onDown: (reason) => this.movePath(remote, relay, reason),
-      onDatagram: (datagram) => link.receive(datagram, 'direct', performance.now()),
+      onDatagram: (datagram) => link.receive(datagram, direct.kind, performance.now()),
       remoteCandidates: {
         maxPerAttempt: MAX_REMOTE_CANDIDATES,
         allowLoopback: this.lobby.onLoopback,
       },
+      relayOnly: this.behaviour.direct === 'turn-only',
       onHeartbeatRtt: (rtt) => {
         link.directHeartbeatRtt = rtt;
       },
       conditioner: this.directConditioner,
     });
-    const direct: DatagramPath = { kind: 'direct', send: (datagram) => controller.send(datagram) };
+    const direct: { kind: 'direct' | 'turn'; send(datagram: Uint8Array): boolean } = {
+      kind: 'direct',
+      send: (datagram) => controller.send(datagram),
+    };
     remote.direct = controller;
     controller.start();
   }

@@ -30,7 +30,7 @@ export class TelemetryReporter {
         newest = Math.max(newest, fallback.atMs);
       }
       this.reportedUpTo.set(peerId, newest);
-      const pair: TelemetryPair = { peerId, path: stats.path === 'direct' ? 'direct' : 'relay' };
+      const pair: TelemetryPair = { peerId, path: stats.path };
       if (stats.timeToDirectMs !== undefined) pair.timeToDirectMs = Math.min(stats.timeToDirectMs, 3_600_000);
       if (stats.session.rttSamples > 0) pair.rttMs = Math.min(stats.session.rttMs, 60_000);
       if (counts.size > 0)
