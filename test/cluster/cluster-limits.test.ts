@@ -52,4 +52,36 @@ describe.skipIf(missing !== undefined)('cluster-wide limits', () => {
     expect(outcomes.slice(4)).toEqual(['RateLimited', 'RateLimited']);
     expect(LobbyErrorCode.RateLimited).toBe(5);
   });
+
+  it('room creations count per address across nodes', async () => {
+    redis = await TestRedis.start();
+    const urls: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const lobby = createLobbyServer({
+        port: 0,
+        host: '127.0.0.1',
+        stunPort: false,
+        logger: pino({ level: 'silent' }),
+        redis: redis.url,
+        nodeId: `create${i}`,
+        limits: { maxRoomsCreatedPerMinutePerIp: 3, maxRoomsCreatedPerMinute: 100 },
+      });
+      lobbies.push(lobby);
+      urls.push(`ws://127.0.0.1:${(await lobby.start()).port}/`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const outcomes: string[] = [];
+    // 4 creations from one address, alternating nodes (2 per node: each node alone allows 3).
+    for (let i = 0; i < 4; i++) {
+      const client = await connect(urls[i % 2]!, { name: `c${i}` });
+      clients.push(client);
+      outcomes.push(
+        await client.createRoom({ name: `r${i}`, capacity: 2, visibility: 'public' }).then(
+          () => 'created',
+          (error: unknown) => (error instanceof LobbyRequestError ? error.lobbyCodeName : String(error)),
+        ),
+      );
+    }
+    expect(outcomes).toEqual(['created', 'created', 'created', 'TooManyRooms']);
+  });
 });

@@ -6,7 +6,7 @@ import { ClusterMetrics } from './cluster-metrics.js';
 import { type DirectoryEntry, entryOf, parseEntry } from './directory-entry.js';
 import { DirectoryMirror } from './directory-mirror.js';
 import { ClusterUnavailableError } from './errors.js';
-import { type ClusterKeys, clusterKeys } from './keys.js';
+import { type AddressCounter, type ClusterKeys, clusterKeys } from './keys.js';
 import { CLAIM_ROOM, PUBLISH_ROOM, REAP_ROOMS, WITHDRAW_ROOM } from './scripts.js';
 
 /** How one lobby joins a cluster. */
@@ -249,30 +249,33 @@ export class ClusterNode {
   }
 
   /**
-   * Unknown join codes tried from `address` (an `AddressLimits` key) in
-   * this minute and the last, on every node: the per-address guessing
-   * budget holds across the cluster.
+   * Events of `kind` from `address` (an `AddressLimits` key) in the last
+   * minute (sliding), on every node: per-address budgets hold across the
+   * cluster.
    */
-  async failedCodeLookups(address: string): Promise<number> {
+  async perMinute(kind: AddressCounter, address: string): Promise<number> {
     const minute = Math.floor(Date.now() / 60_000);
     const [now, before] = await this.call(() =>
-      this.redis.mget(this.keys.failedCodes(address, minute), this.keys.failedCodes(address, minute - 1)),
+      this.redis.mget(
+        this.keys.perMinute(kind, address, minute),
+        this.keys.perMinute(kind, address, minute - 1),
+      ),
     );
     // A sliding minute: the last one weighs what is left of it.
     const left = 1 - (Date.now() % 60_000) / 60_000;
     return Number(now ?? 0) + Math.floor(Number(before ?? 0) * left);
   }
 
-  /** Counts an unknown join code from `address`, cluster-wide (best effort). */
-  recordFailedCodeLookup(address: string): void {
+  /** Counts one event of `kind` from `address`, cluster-wide (best effort). */
+  countPerMinute(kind: AddressCounter, address: string): void {
     if (!this.available) return;
-    const key = this.keys.failedCodes(address, Math.floor(Date.now() / 60_000));
+    const key = this.keys.perMinute(kind, address, Math.floor(Date.now() / 60_000));
     this.redis
       .multi()
       .incr(key)
       .pexpire(key, 120_000)
       .exec()
-      .catch((error: unknown) => this.warn('failed-code count failed', error));
+      .catch((error: unknown) => this.warn('per-address count failed', error));
   }
 
   /** Records that this node holds the player with `token` (so other nodes redirect its resume here). */

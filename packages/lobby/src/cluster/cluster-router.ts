@@ -45,6 +45,34 @@ export function routeControl(
       );
       return true;
     }
+    case 'room:create': {
+      if (player.room !== undefined) return false;
+      const address = state.addresses.key(player.connection?.ip ?? 'unknown');
+      settle(
+        state,
+        player,
+        message.requestId,
+        // Redis away: creating rooms here still works (the per-node budget applies).
+        node
+          .perMinute('create', address)
+          .catch(unavailableAsZero)
+          .then((created) => {
+            if (created >= state.limits.maxRoomsCreatedPerMinutePerIp) {
+              state.fail(
+                player,
+                LobbyErrorCode.TooManyRooms,
+                'too many rooms created; try again in a minute',
+                message.requestId,
+              );
+              return;
+            }
+            // Attempts count (the lobby may still refuse for its own reasons).
+            node.countPerMinute('create', address);
+            local();
+          }),
+      );
+      return true;
+    }
     case 'room:quick-join': {
       if (player.room !== undefined) return false;
       settle(
@@ -88,7 +116,10 @@ async function joinElsewhere(
   local: () => void,
 ): Promise<void> {
   const byCode = 'code' in target;
-  if (byCode && (await node.failedCodeLookups(address)) >= state.limits.maxFailedCodeLookupsPerMinutePerIp) {
+  if (
+    byCode &&
+    (await node.perMinute('codefail', address)) >= state.limits.maxFailedCodeLookupsPerMinutePerIp
+  ) {
     state.fail(player, LobbyErrorCode.RateLimited, 'too many unknown codes; wait a minute', requestId);
     return;
   }
@@ -98,8 +129,14 @@ async function joinElsewhere(
     redirect(state, node, player, requestId, { url, roomId: entry.id }, 'join');
     return;
   }
-  if (byCode) node.recordFailedCodeLookup(address);
+  if (byCode) node.countPerMinute('codefail', address);
   local();
+}
+
+/** A count that could not be read because Redis is away counts as 0 (other errors stay errors). */
+function unavailableAsZero(error: unknown): number {
+  if (error instanceof ClusterUnavailableError) return 0;
+  throw error;
 }
 
 /** Sends `error Redirect` with where to go. */

@@ -25,9 +25,12 @@ export interface ClusterKeys {
   token(digest: string): string;
   /** String set NX: a room ticket used once cluster-wide. */
   ticket(digest: string): string;
-  /** Counter with a TTL: unknown join codes tried from an address in one minute, cluster-wide. */
-  failedCodes(address: string, minute: number): string;
+  /** Counter with a TTL: events of one kind (`codefail`, `create`) from an address in one minute, cluster-wide. */
+  perMinute(kind: AddressCounter, address: string, minute: number): string;
 }
+
+/** What the cluster counts per address and minute: unknown join codes, room creations. */
+export type AddressCounter = 'codefail' | 'create';
 
 /** The keys under `prefix`. */
 export function clusterKeys(prefix = 'handoff:'): ClusterKeys {
@@ -43,6 +46,6 @@ export function clusterKeys(prefix = 'handoff:'): ClusterKeys {
     node: (id) => `${prefix}node:${id}`,
     token: (digest) => `${prefix}token:${digest}`,
     ticket: (digest) => `${prefix}ticket:${digest}`,
-    failedCodes: (address, minute) => `${prefix}codefail:${address}:${minute}`,
+    perMinute: (kind, address, minute) => `${prefix}${kind}:${address}:${minute}`,
   };
 }
