@@ -1,7 +1,7 @@
 import type { PlayerHandle } from './player-handle.js';
 
 /** A path as one player sees it toward one peer. */
-type PathKind = 'relay' | 'direct';
+type PathKind = 'relay' | 'turn' | 'direct';
 
 /**
  * The players of one scenario, seen together: which path each pair is on

@@ -35,7 +35,7 @@ export type PlayerCommand =
 export interface PeerReport {
   peerId: string;
   peerName: string;
-  path: 'relay' | 'direct';
+  path: 'relay' | 'turn' | 'direct';
   /** Chat messages this player sent to the peer (ids 0 .. chatSent − 1). */
   chatSent: number;
   /** Chat messages received from the peer, each the next expected id. */

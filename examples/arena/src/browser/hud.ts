@@ -84,7 +84,7 @@ export class Hud {
   private sample(peerId: string, path: PathKind, rttMs: number): void {
     let samples = this.rttSamples.get(peerId);
     if (samples === undefined) {
-      samples = { relay: [], direct: [] };
+      samples = { relay: [], turn: [], direct: [] };
       this.rttSamples.set(peerId, samples);
     }
     samples[path].push(rttMs);

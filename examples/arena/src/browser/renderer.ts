@@ -19,7 +19,7 @@ export interface ShipSprite {
   trail: readonly { x: number; y: number }[];
 }
 
-const PATH_COLOURS: Record<PathKind, string> = { relay: '#f5a524', direct: '#3ddc97' };
+const PATH_COLOURS: Record<PathKind, string> = { relay: '#f5a524', turn: '#5aa9f5', direct: '#3ddc97' };
 
 /** Draws the arena on a canvas, scaled to fit, sharp on high-DPI screens. */
 export class ArenaRenderer {
