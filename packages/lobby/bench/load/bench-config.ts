@@ -78,7 +78,7 @@ export const FULL_CONFIG: RelayBenchConfig = {
   noise: { maxOtherCpuPercent: 30, retriesPerRun: 1, retryBudget: 2 },
   syntheticRepetitions: 1,
   saturation: { roomSize: 32, window: 16, warmupMs: 1000, measureMs: 3000 },
-  idleClients: 1000,
+  idleClients: 2000,
   idleSettleMs: 1000,
 };
 

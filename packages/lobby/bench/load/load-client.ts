@@ -1,14 +1,15 @@
 /**
  * A lean WebSocket client for load generation: speaks just enough of the
  * lobby protocol to get welcomed and into a room (requests answered by
- * `requestId`), and hands every relayed frame to a callback without
- * decoding or keeping it.
+ * `requestId`), and hands every relayed datagram (each entry of a relay
+ * bundle) to a callback without decoding or keeping it.
  */
 import {
   type ClientMessage,
   decodeServerMessage,
   encodeClientMessage,
   FrameKind,
+  forEachBundleEntry,
   LOBBY_PROTOCOL_VERSION,
   type ServerMessage,
 } from '@handoff/protocol/lobby';
@@ -28,9 +29,19 @@ export class LoadClient implements BenchClient {
   private constructor(private readonly ws: WebSocket) {
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer) => {
+      if (data[0] === FrameKind.Bundle) {
+        // Lobby protocol 2: one bundle per flush window, an entry per datagram
+        // (the first entry's wire size includes the bundle's kind byte).
+        let first = true;
+        forEachBundleEntry(data, 0xffff, (_, start, end) => {
+          this.onPayload(data.subarray(start, end), end - start + 4 + (first ? 1 : 0));
+          first = false;
+        });
+        return;
+      }
       if (data[0] !== FrameKind.Control) {
-        // The lobby delivers `[0x01][u16 sender index][payload]`; the raw
-        // relay forwards the sender's `[0x02][payload]` unchanged.
+        // Protocol 1: `[0x01][u16 sender index][payload]`; the raw relay
+        // forwards the sender's `[0x02][payload]` unchanged.
         this.onPayload(data.subarray(data[0] === FrameKind.Relay ? 3 : 1), data.length);
         return;
       }
