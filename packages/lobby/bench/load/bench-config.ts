@@ -61,8 +61,8 @@ const game = (
 export const FULL_CONFIG: RelayBenchConfig = {
   game: [
     game(8, 30, 3, 'load', { cpuTarget: true }),
-    game(8, 60, 2, 'load'),
-    game(16, 30, 1, 'load'),
+    game(8, 60, 2, 'load', { flushWindowsMs: [2, 4] }),
+    game(16, 30, 1, 'load', { flushWindowsMs: [2, 4] }),
     game(16, 60, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
     game(32, 30, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
     game(32, 60, 1, 'both'),
