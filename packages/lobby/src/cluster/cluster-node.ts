@@ -3,11 +3,12 @@ import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { LobbyState } from '../lobby-state.js';
 import { ClusterMetrics } from './cluster-metrics.js';
-import { type DirectoryEntry, entryOf, parseEntry } from './directory-entry.js';
+import { type DirectoryEntry, parseEntry } from './directory-entry.js';
 import { DirectoryMirror } from './directory-mirror.js';
+import { DirectoryPublisher } from './directory-publisher.js';
 import { ClusterUnavailableError } from './errors.js';
 import { type AddressCounter, type ClusterKeys, clusterKeys } from './keys.js';
-import { CLAIM_ROOM, PUBLISH_ROOM, REAP_ROOMS, WITHDRAW_ROOM } from './scripts.js';
+import { CLAIM_ROOM, REAP_ROOMS } from './scripts.js';
 
 /** How one lobby joins a cluster. */
 export interface ClusterNodeOptions {
@@ -24,9 +25,6 @@ export interface ClusterNodeOptions {
   /** A node whose heartbeat is this old is dead, ms. Default 1500. */
   nodeTtlMs?: number;
 }
-
-/** Room ids this node published, with the JSON it last wrote. */
-type Published = Map<string, { json: string; code: string }>;
 
 /** How old the copy of the directory that answers a list may be, ms. */
 const SNAPSHOT_MAX_AGE_MS = 100;
@@ -52,12 +50,10 @@ export class ClusterNode {
   private readonly ttlMs: number;
   /** Live nodes (id → public URL), as of the last heartbeat. */
   private live = new Map<string, string>();
-  private readonly published: Published = new Map();
-  private readonly dirty = new Set<string>();
-  private lastVersion = -1;
+  /** Writes this node's rooms to the directory. */
+  private readonly publisher: DirectoryPublisher;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
-  private flushing = false;
   /** The other nodes' rooms, synced incrementally. */
   private readonly mirror: DirectoryMirror;
   private beats = 0;
@@ -84,6 +80,9 @@ export class ClusterNode {
       retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 1000),
     });
     this.mirror = new DirectoryMirror(this.redis, this.keys, this.id);
+    this.publisher = new DirectoryPublisher(this.redis, this.keys, this.id, state.rooms, (text, error) =>
+      this.warn(text, error),
+    );
     this.redis.on('error', (error: Error) => this.warn('redis error', error));
     this.redis.on('ready', () => {
       this.metrics.redisUp.set(1);
@@ -102,7 +101,9 @@ export class ClusterNode {
   async start(): Promise<void> {
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.heartbeatMs);
     this.heartbeatTimer.unref();
-    this.flushTimer = setInterval(() => void this.flush(), 50);
+    this.flushTimer = setInterval(() => {
+      if (this.available && !this.stopped) void this.publisher.flush();
+    }, 50);
     this.flushTimer.unref();
     try {
       await this.redis.connect();
@@ -119,19 +120,7 @@ export class ClusterNode {
     if (this.available) {
       try {
         const pipeline = this.redis.pipeline();
-        for (const [id, { code }] of this.published)
-          pipeline.eval(
-            WITHDRAW_ROOM,
-            5,
-            this.keys.owners,
-            this.keys.rooms,
-            this.keys.codes,
-            this.keys.seq,
-            this.keys.changes,
-            id,
-            this.id,
-            code,
-          );
+        this.publisher.withdrawAll(pipeline);
         pipeline.del(this.keys.node(this.id));
         pipeline.srem(this.keys.nodes, this.id);
         await pipeline.exec();
@@ -142,29 +131,24 @@ export class ClusterNode {
     this.redis.disconnect();
   }
 
-  /** When this node started holding each of its rooms (created or restored here), ms since the epoch. */
-  private readonly held = new Map<string, number>();
-
-  /** A room was created or restored here. */
+  /** A room was created or restored here (see {@link DirectoryPublisher.hold}). */
   hold(roomId: string): void {
-    this.held.set(roomId, Date.now());
-    this.dirty.add(roomId);
+    this.publisher.hold(roomId);
   }
 
   /** A room closed here. */
   release(roomId: string): void {
-    this.held.delete(roomId);
-    this.dirty.add(roomId);
+    this.publisher.release(roomId);
   }
 
   /** Since when this node holds a room (undefined: it does not). */
   heldSince(roomId: string): number | undefined {
-    return this.held.get(roomId);
+    return this.publisher.heldSince(roomId);
   }
 
-  /** A room changed (members, metadata) or closed: publish it with the next flush. */
+  /** A room changed (members, metadata): publish it with the next flush. */
   touched(roomId: string): void {
-    this.dirty.add(roomId);
+    this.publisher.touched(roomId);
   }
 
   /** The public URL of a live node other than this one, if `node` is one. */
@@ -314,7 +298,7 @@ export class ClusterNode {
       this.metrics.redisLatency.observe((performance.now() - started) / 1000);
       // Our key had expired (this process stalled past the TTL, or Redis lost it): other
       // nodes may have reaped our rooms, so publish every one of them again.
-      if (ids?.[0]?.[1] === 0) this.republishAll();
+      if (ids?.[0]?.[1] === 0) this.publisher.republishAll();
       const members = (ids?.[3]?.[1] as string[] | undefined) ?? [];
       const urls = members.length === 0 ? [] : await this.redis.mget(members.map((id) => this.keys.node(id)));
       const live = new Map<string, string>();
@@ -364,84 +348,13 @@ export class ClusterNode {
     }
   }
 
-  /** Writes changed rooms to the directory (every 50 ms at most). */
-  private async flush(): Promise<void> {
-    if (this.flushing || !this.available || this.stopped) return;
-    const rooms = this.state.rooms;
-    // A change without an event (metadata): look at every room.
-    if (rooms.version !== this.lastVersion && this.dirty.size === 0) {
-      for (const room of rooms.values()) this.dirty.add(room.id);
-      for (const id of this.published.keys()) this.dirty.add(id);
-    }
-    this.lastVersion = rooms.version;
-    if (this.dirty.size === 0) return;
-    this.flushing = true;
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    try {
-      const pipeline = this.redis.pipeline();
-      const writes: { id: string; json: string; code: string }[] = [];
-      for (const id of ids) {
-        const room = rooms.get(id);
-        const before = this.published.get(id);
-        if (room === undefined) {
-          if (before === undefined) continue;
-          this.published.delete(id);
-          pipeline.eval(
-            WITHDRAW_ROOM,
-            5,
-            this.keys.owners,
-            this.keys.rooms,
-            this.keys.codes,
-            this.keys.seq,
-            this.keys.changes,
-            id,
-            this.id,
-            before.code,
-          );
-          continue;
-        }
-        const json = JSON.stringify(entryOf(room, this.id));
-        if (before?.json === json) continue;
-        writes.push({ id, json, code: room.code });
-        pipeline.eval(
-          PUBLISH_ROOM,
-          5,
-          this.keys.owners,
-          this.keys.rooms,
-          this.keys.codes,
-          this.keys.seq,
-          this.keys.changes,
-          id,
-          this.id,
-          json,
-          room.code,
-        );
-      }
-      if (pipeline.length === 0) return;
-      await pipeline.exec();
-      for (const write of writes) this.published.set(write.id, { json: write.json, code: write.code });
-    } catch (error) {
-      for (const id of ids) this.dirty.add(id);
-      this.warn('directory publish failed', error);
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  /** Every local room is written again with the next flush. */
-  private republishAll(): void {
-    this.published.clear();
-    for (const room of this.state.rooms.values()) this.dirty.add(room.id);
-  }
-
   /** Redis is (back) up: the node key, every local room and every player's token again. */
   private async reregister(): Promise<void> {
     this.mirror.reset();
-    this.republishAll();
+    this.publisher.republishAll();
     for (const player of this.state.players.values()) this.rememberToken(player.token);
     await this.heartbeat();
-    await this.flush();
+    await this.publisher.flush();
   }
 
   private warn(text: string, error: unknown): void {
