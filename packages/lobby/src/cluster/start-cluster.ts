@@ -38,6 +38,11 @@ export async function startCluster(
     const player = state.players.get(playerId);
     if (player !== undefined) node.rememberToken(player.token);
   });
+  if (options.resumeSecret === undefined)
+    state.log.warn(
+      { nodeId: node.id },
+      "cluster mode without a resumeSecret: no other node can open this node's room tickets, so its rooms die with it",
+    );
   await node.start();
   state.log.info({ nodeId: node.id, publicUrl: node.publicUrl }, 'cluster node started');
   return node;
