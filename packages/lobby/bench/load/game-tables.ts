@@ -33,6 +33,11 @@ const POSITIONS_TARGET = 0.995;
 
 export const label = (row: { roomSize: number; hz: number }): string => `${row.roomSize} × ${row.hz} Hz`;
 
+/** Whether the load missed (by more than 5%) the tick rate on any server of the row. */
+function loadBound(row: GameRow): boolean {
+  return row.contenders.some((contender) => figures(row.runs[contender.id] ?? []).achievedHz < 0.95 * row.hz);
+}
+
 const pct = (part: number, whole: number): number => (whole === 0 ? Number.NaN : (100 * part) / whole);
 const sum = (runs: readonly GameRunResult[], pick: (run: GameRunResult) => number): number =>
   runs.reduce((total, run) => total + pick(run), 0);
@@ -41,6 +46,8 @@ const sum = (runs: readonly GameRunResult[], pick: (run: GameRunResult) => numbe
 interface Figures {
   cpu: number;
   cpus: number[];
+  /** The kernel's part of the server's CPU, % of one core. */
+  sys: number;
   usPerDelivery: number;
   positions: number;
   chat: number;
@@ -63,6 +70,7 @@ function figures(runs: readonly GameRunResult[]): Figures {
   return {
     cpu: median(cpus),
     cpus,
+    sys: median(runs.map((run) => (100 * run.serverSysSeconds) / run.seconds)),
     usPerDelivery: median(
       runs.map((run) => (1e6 * run.serverCpuSeconds) / Math.max(1, run.positionsReceived)),
     ),
@@ -158,6 +166,7 @@ export function gameTable(row: GameRow, notes: string[]): BenchTable {
         name: contender.name,
         values: {
           ...spreadColumns('server CPU %', f.cpus),
+          'of which sys %': f.sys,
           'server µs/delivery': f.usPerDelivery,
           'positions %': f.positions,
           'chat %': f.chat,
@@ -224,11 +233,11 @@ export function cpuChart(rows: readonly GameRow[]): BenchChart {
   ];
   return {
     file: 'relay-server-cpu.svg',
-    title: 'Relay server CPU with real SDK clients, by room (lower is better)',
+    title: 'Relay server CPU with real SDK clients, by room (lower is better; * = load-bound)',
     svg: groupedBarChart({
-      title: 'Relay server CPU, real SDK clients (positions + chat), lower is better',
+      title: 'Relay server CPU, real SDK clients (* load-bound: rates differ)',
       yLabel: 'server CPU % of one core',
-      groups: rows.map(label),
+      groups: rows.map((row) => `${label(row)}${loadBound(row) ? ' *' : ''}`),
       series: series.map(({ id, name }) => ({
         name,
         values: rows.map((row) => figures(row.runs[id] ?? []).cpu),
@@ -237,10 +246,15 @@ export function cpuChart(rows: readonly GameRow[]): BenchChart {
   };
 }
 
-/** The lobby's CPU against latency (`p50` or `p99`) for each relay flush window, one line per workload. */
+/**
+ * The lobby's CPU against latency (`p50` or `p99`) for each relay flush
+ * window, one line per workload where the load kept the tick rate (elsewhere
+ * latencies are the clients' backlog).
+ */
 export function flushWindowChart(rows: readonly GameRow[], quantile: 'p50' | 'p99'): BenchChart {
   const series = rows
     .filter((row) => row.contenders.some((contender) => (contender.flushWindowMs ?? 0) > 0))
+    .filter((row) => !loadBound(row))
     .map((row) => ({
       name: label(row),
       points: row.contenders
