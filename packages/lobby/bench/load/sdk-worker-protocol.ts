@@ -13,10 +13,11 @@ export type WorkerCommand =
   | { type: 'create'; sdk: ClientSdk; url: string; port: number; roomSize: number; index: number }
   /**
    * Connect player `index` and join `roomId`; answered by `joined`. The bench
-   * joins players one at a time: a Handoff client whose `room:joined` and a
-   * later member's `presence:join` arrive in one read never learns of that
-   * member (its `Room` is built a microtask after the answer), so concurrent
-   * joins leave peers unseen.
+   * joins players one at a time: before 4186494 a Handoff client whose
+   * `room:joined` and a later member's `presence:join` arrived in one read
+   * never learned of that member (its `Room` was built a microtask after the
+   * answer), so concurrent joins left peers unseen. One at a time also keeps
+   * peer indexes in player order.
    */
   | {
       type: 'join';
