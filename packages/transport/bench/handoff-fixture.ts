@@ -41,7 +41,15 @@ export async function startBenchLobby(cleanup: Cleanup): Promise<string> {
     host: '127.0.0.1',
     stunPort: false,
     logLevel: 'silent',
-    limits: { maxMessagesPerSecond: 1e6, maxBytesPerSecond: 1e9, maxConnectionsPerIp: 10_000 },
+    limits: {
+      maxMessagesPerSecond: 1e6,
+      maxBytesPerSecond: 1e9,
+      maxConnectionsPerIp: 10_000,
+      // Every bench room comes from 127.0.0.1: the per-address room limits would cap the suite.
+      maxRoomsCreatedPerMinutePerIp: 1e6,
+      maxLiveRoomsPerIp: 1e6,
+      maxRoomsCreatedPerMinute: 1e6,
+    },
   });
   const { port } = await lobby.start();
   cleanup.add(lobby, (server) => server.stop(200));

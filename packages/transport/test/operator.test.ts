@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createLobbyServer, type LobbyServer } from '../../lobby/src/index.js';
 import { connect, type LobbyClient } from '../src/index.js';
+import type { LobbySocketConstructor } from '../src/lobby-client/websocket.js';
 import { waitFor } from './support/helpers.js';
 
 /** What a game sees of the operator (#15): server messages, kicks, telemetry in /metrics. */
@@ -26,7 +28,12 @@ describe('operator features through real clients', () => {
     url = `ws://127.0.0.1:${port}/`;
   }
   async function player(name: string, telemetry = true): Promise<LobbyClient> {
-    const client = await connect(url, { name, telemetry });
+    // The ws implementation on every Node version (Node 22+ would use its global WebSocket): one test pauses its socket.
+    const client = await connect(url, {
+      name,
+      telemetry,
+      WebSocket: WebSocket as unknown as LobbySocketConstructor,
+    });
     clients.push(client);
     return client;
   }
