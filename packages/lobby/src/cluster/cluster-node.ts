@@ -245,9 +245,10 @@ export class ClusterNode {
         this.keys.perMinute(kind, address, minute - 1),
       ),
     );
-    // A sliding minute: the last one weighs what is left of it.
+    // A sliding minute: the last one weighs what is left of it, rounded up
+    // (rounding down let one event too many through just after a minute turned).
     const left = 1 - (Date.now() % 60_000) / 60_000;
-    return Number(now ?? 0) + Math.floor(Number(before ?? 0) * left);
+    return Number(now ?? 0) + Math.ceil(Number(before ?? 0) * left);
   }
 
   /** Counts one event of `kind` from `address`, cluster-wide (best effort). */
