@@ -1,14 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { Session } from '@handoff/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LobbyServer } from '../../packages/lobby/src/index.js';
 import { startLobby } from '../../packages/lobby/test/support/lobby-fixture.js';
 import { RawClient } from '../../packages/lobby/test/support/raw-client.js';
 import { connect, type LobbyClient } from '../../packages/transport/src/index.js';
-
-const cli = fileURLToPath(new URL('../../packages/lobby/src/cli.ts', import.meta.url));
+import { startCliLobby } from '../support/cli-lobby.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -77,37 +75,7 @@ describe('a victim client and a stalled lobby (issue #12, rows 8 and 12)', () =>
 
   it('a lobby stalled longer than the idle timeout closes nobody once it runs again', async () => {
     const port = await freePort();
-    child = spawn(
-      process.execPath,
-      [
-        '--conditions=handoff-source',
-        '--import',
-        'tsx',
-        cli,
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--no-stun',
-        '--log-level',
-        'warn',
-        '--idle-timeout-ms',
-        '3000',
-        '--heartbeat-interval-ms',
-        '1000',
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    const deadline = Date.now() + 10_000;
-    while (
-      !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    ) {
-      if (Date.now() > deadline) throw new Error('lobby did not start');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    child = await startCliLobby(port, ['--idle-timeout-ms', '3000', '--heartbeat-interval-ms', '1000']);
     const url = `ws://127.0.0.1:${port}/`;
     const players: LobbyClient[] = [];
     const lost: number[] = [];

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import {
+  DEFAULT_MAX_RELAY_BUNDLE_BYTES,
   FrameKind,
   LobbyCloseCode,
   RELAY_BUNDLE_PROTOCOL_VERSION,
@@ -17,9 +18,6 @@ export type Admission = 'accept' | 'throttle' | 'close';
 
 /** After a close frame, a socket that does not finish closing within this is destroyed, ms. */
 const CLOSE_GRACE_MS = 1000;
-
-/** Largest relay bundle the lobby writes to a client, bytes. */
-const MAX_OUTBOUND_BUNDLE_BYTES = 64 * 1024;
 
 /**
  * One client WebSocket: inbound rate limits, idle tracking, and an outbound
@@ -46,7 +44,7 @@ export class ClientConnection implements Flushable {
   private queue: Uint8Array[] = [];
   private queuedBytes = 0;
   /** Datagrams relayed to this client, waiting to leave as one bundle (protocol ≥ 2). */
-  private readonly bundle = new RelayBundleWriter(MAX_OUTBOUND_BUNDLE_BYTES);
+  private readonly bundle = new RelayBundleWriter(DEFAULT_MAX_RELAY_BUNDLE_BYTES);
   private bundleBytes = 0;
   private readonly messages: TokenBucket;
   private readonly bytes: TokenBucket;

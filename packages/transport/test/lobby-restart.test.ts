@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCliLobby } from '../../../test/support/cli-lobby.js';
 import { connect, type DefaultChannels, type LobbyClient, type Room } from '../src/index.js';
 import { waitFor } from './support/helpers.js';
 
-const cli = fileURLToPath(new URL('../../lobby/src/cli.ts', import.meta.url));
 const SECRET = 'restart-test-secret-0123456789';
 
 /** A free TCP port on loopback (the restarted lobby must come back on the same one). */
@@ -17,35 +16,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs the real `handoff-lobby` CLI; resolves once it listens. */
-async function startCli(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=handoff-source',
-      '--import',
-      'tsx',
-      cli,
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-      '--no-stun',
-      '--log-level',
-      'warn',
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HANDOFF_RESUME_SECRET: SECRET } },
-  );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) return child;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('lobby did not start');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Runs the real `handoff-lobby` CLI with the shared resume secret; resolves once it listens. */
+function startCli(port: number): Promise<ChildProcess> {
+  return startCliLobby(port, [], { HANDOFF_RESUME_SECRET: SECRET }, 10_000);
 }
 
 describe('lobby restart mid-game (the real CLI, killed with SIGKILL)', () => {
