@@ -46,6 +46,14 @@ export interface DirectLinkOptions extends DirectTiming {
   relayOnly?: boolean;
 }
 
+/**
+ * A proof not yet accepted is sent again this often, ms. The data channel is
+ * unreliable: on a lossy path a lost proof (or its acceptance) would
+ * otherwise leave one side validated and the other waiting for the attempt
+ * to time out.
+ */
+export const PROOF_RESEND_MS = 150;
+
 /** Bytes the data channel may hold unsent before datagrams are dropped instead (a few hundred ms of a busy game). */
 export const MAX_DIRECT_BUFFERED_BYTES = 256 * 1024;
 
@@ -67,6 +75,9 @@ export class DirectLink {
   private iceConnected = false;
   private peerProven = false;
   private weProven = false;
+  /** Our proof once computed, and when it last left (resent until the peer accepts it). */
+  private ownProof: Uint8Array | undefined;
+  private proofSentAt = Number.NEGATIVE_INFINITY;
   private validatedAt = -1;
   private lastReceivedAt = performance.now();
   private readonly startedAt = performance.now();
@@ -281,7 +292,10 @@ export class DirectLink {
     channel.binaryType = 'arraybuffer';
     channel.onopen = () => {
       pairProof(this.options.pairNonce, this.options.localId).then(
-        (proof) => this.sendControl(directFrame(DirectFrame.Proof, proof)),
+        (proof) => {
+          this.ownProof = directFrame(DirectFrame.Proof, proof);
+          this.sendProof(performance.now());
+        },
         () => this.fail('cannot compute the pair proof'),
       );
     };
@@ -346,6 +360,12 @@ export class DirectLink {
     this.options.onValidated();
   }
 
+  private sendProof(now: number): void {
+    if (this.ownProof === undefined) return;
+    this.proofSentAt = now;
+    this.sendControl(this.ownProof);
+  }
+
   private sendControl(frame: Uint8Array): void {
     if (!this.closed) this.transmit(frame);
   }
@@ -354,6 +374,8 @@ export class DirectLink {
     const now = performance.now();
     if (!this.validated) {
       if (now - this.startedAt > this.options.attemptTimeoutMs) this.fail('not validated in time');
+      // The peer answers every proof with an acceptance, so resending covers either being lost.
+      else if (!this.weProven && now - this.proofSentAt >= PROOF_RESEND_MS) this.sendProof(now);
       return;
     }
     if (now - this.lastReceivedAt > this.options.deadAfterMs) {
