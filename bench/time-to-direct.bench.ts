@@ -17,7 +17,7 @@ import { firefoxMissing, launchFirefox } from '../examples/arena/scripts/firefox
 import { createLobbyServer } from '../packages/lobby/src/index.js';
 import { type BenchOptions, type BenchTable, median, percentile } from './harness.js';
 import type { SideResult } from './time-to-direct/client.js';
-import { type BenchPage, nodeKind, type PlayerKind, pageKind, servePage } from './time-to-direct/players.js';
+import { benchPage, nodeKind, type PlayerKind, pageKind, servePage } from './time-to-direct/players.js';
 
 /** One try's two sides, or why it failed. */
 interface Try {
@@ -66,8 +66,9 @@ export default async function timeToDirect({ quick }: BenchOptions): Promise<Ben
   const closers: (() => Promise<unknown>)[] = [() => lobby.stop(200), () => site.close()];
   try {
     const kinds = new Map<string, PlayerKind>([['Node', nodeKind]]);
-    const open = async (page: BenchPage & { goto(url: string): Promise<unknown> }) => {
-      await page.goto(site.url);
+    const open = async (browserPage: { goto(url: string): Promise<unknown>; evaluate: unknown }) => {
+      await browserPage.goto(site.url);
+      const page = benchPage(browserPage);
       // No named functions in evaluated code: tsx's keepNames would wrap them in a missing `__name`.
       await page.evaluate(async () => {
         while (!('ttd' in globalThis)) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -35,6 +35,14 @@ export interface BenchPage {
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
 }
 
+/** `page.evaluate` of playwright or puppeteer, seen through one signature (their argument types differ). */
+type AnyEvaluate = (fn: unknown, arg: unknown) => Promise<unknown>;
+
+/** A playwright or puppeteer page as a {@link BenchPage}. */
+export function benchPage(page: { evaluate: unknown }): BenchPage {
+  return { evaluate: (fn, arg) => (page.evaluate as AnyEvaluate).call(page, fn, arg) as never };
+}
+
 declare const ttd: TtdPageApi;
 
 /** Players inside `page` (one page can hold several). */
