@@ -190,7 +190,7 @@ export class DirectLink {
     // libdatachannel puts gathered candidates into the offer itself; they leave
     // as held trickle candidates instead, once the answer is applied (else the
     // answerer's DTLS hello can arrive too early and cost a 1 s retransmit).
-    this.options.signal({ kind: 'description', sdpType: 'offer', sdp: withoutCandidates(sdp) });
+    this.options.signal({ kind: 'description', sdpType: 'offer', sdp: withDtlsRole(withoutCandidates(sdp)) });
   }
 
   /** Applies a signal from the peer. Errors close the attempt (never thrown). */
@@ -402,6 +402,24 @@ export function candidateKind(candidate: string): string | undefined {
   const fields = candidate.split(/\s+/);
   const at = fields.indexOf('typ');
   return at >= 0 ? fields[at + 1] : undefined;
+}
+
+/**
+ * The offer as signalled, with the DTLS client role chosen. The answerer's
+ * stack otherwise picks `active` and sends the first DTLS flight as soon as
+ * one of its own ICE checks succeeds, which can be before the offerer's ICE
+ * accepts data on that pair (Firefox drops it): the flight is lost. A browser
+ * resends it after ~50 ms, but libdatachannel (node-datachannel) only after
+ * 1 s — the 1 s tail of a browser offerer with a Node answerer. So a browser
+ * offerer (any stack but libdatachannel, whose SDP origin is `o=rtc`) offers
+ * `a=setup:active`: the answerer (libdatachannel, Chromium, Firefox alike)
+ * answers `passive` and the browser, with its fast retransmit, is the DTLS
+ * client. Its own local description keeps `actpass`, which the passive
+ * answer resolves to `active`. A libdatachannel offerer keeps `actpass`.
+ */
+export function withDtlsRole(sdp: string): string {
+  if (/^o=rtc /m.test(sdp)) return sdp;
+  return sdp.replace(/^a=setup:actpass(?=\r?$)/gm, 'a=setup:active');
 }
 
 /** An SDP without its `a=candidate` / `a=end-of-candidates` lines. */
