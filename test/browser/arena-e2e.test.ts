@@ -104,7 +104,7 @@ describe.skipIf(skipReason !== undefined)(
 
     /** Opens the arena as `name` in Firefox (puppeteer-core over WebDriver BiDi). */
     async function firefoxPage(name: string): Promise<ArenaPage> {
-      firefoxBrowser ??= await launchFirefox();
+      if (firefoxBrowser === undefined) throw new Error('Firefox was not launched');
       const page = await firefoxBrowser.newPage();
       page.on('pageerror', (error) => pageErrors.push(`${name}: ${(error as Error).message}`));
       await page.setViewport({ width: 1280, height: 720 });
@@ -132,6 +132,8 @@ describe.skipIf(skipReason !== undefined)(
       });
       bot = await startBot({ lobbyUrl: server.lobbyUrl, name: 'Bot Ada' });
       chromiumBrowser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
+      // Launched before any page joins: its start-up (seconds of CPU) would otherwise slow the first pairs.
+      if (noFirefox === undefined) firefoxBrowser = await launchFirefox();
     }, 30_000);
 
     afterAll(async () => {
