@@ -93,6 +93,14 @@ const clientSamples: ClientMessage[] = [
   },
   { type: 'signal', requestId: 17, to: 'p-bob', signal: { kind: 'candidate', candidate: '' } },
   { type: 'signal', requestId: 18, to: 'p-bob', signal: { kind: 'end-of-candidates' } },
+  {
+    type: 'signal',
+    requestId: 19,
+    to: 'p-bob',
+    signal: { kind: 'description', sdpType: 'offer', sdp: 'v=0\r\n', probe: true },
+  },
+  { type: 'signal', requestId: 20, to: 'p-bob', signal: { kind: 'candidate', candidate: '', probe: true } },
+  { type: 'signal', requestId: 21, to: 'p-bob', signal: { kind: 'end-of-candidates', probe: true } },
   { type: 'ping', requestId: 0xffffffff, t: 12345.678 },
   {
     type: 'telemetry',
@@ -135,6 +143,7 @@ const serverSamples: ServerMessage[] = [
       idleTimeoutMs: 20000,
       resumeGraceMs: 30000,
     },
+    probeSignals: true,
   },
   {
     type: 'room:joined',

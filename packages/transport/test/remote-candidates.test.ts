@@ -39,4 +39,16 @@ describe('remote ICE candidates a hostile peer can send', () => {
     expect(filter.acceptSignal({ kind: 'end-of-candidates' })).toBe(true);
     expect(filter.dropped).toBe(2);
   });
+
+  it("turn-only applies relay candidates only: a peer's host or srflx candidate would make a direct path", () => {
+    const filter = new RemoteCandidateFilter({ maxPerAttempt: 16, allowLoopback: false, relayOnly: true });
+    expect(filter.accept(line('203.0.113.7'))).toBe(false);
+    expect(
+      filter.accept('candidate:2 1 UDP 1686052607 198.51.100.4 6000 typ srflx raddr 10.0.0.2 rport 5000'),
+    ).toBe(false);
+    expect(
+      filter.accept('candidate:3 1 UDP 16777215 192.0.2.9 49200 typ relay raddr 198.51.100.4 rport 6000'),
+    ).toBe(true);
+    expect(filter.dropped).toBe(2);
+  });
 });

@@ -7,17 +7,25 @@ import { buildBindingRequest } from '@handoff/protocol/stun';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLobbyServer, type LobbyServer, turnCredential } from '../../lobby/src/index.js';
-import { connect, type LobbyClient, type Room } from '../src/index.js';
+import { loadDefaultRtcPeerConnection } from '../src/direct/webrtc-node.js';
+import { connect, type LobbyClient, type Room, type RtcPeerConnectionConstructor } from '../src/index.js';
 import { waitFor } from './support/helpers.js';
 
 const TURNSERVER = '/usr/bin/turnserver';
 const SECRET = 'turn-shared-secret-0123456789';
+/**
+ * coturn's address: not the players' 127.0.0.1. A TURN server's permissions
+ * are per IP, so with everything on one address a player's host socket could
+ * reach the peer's relayed port and ICE could find a host pair through it,
+ * which across real NATs it cannot.
+ */
+const TURN_HOST = '127.0.0.3';
 const skipReason = existsSync(TURNSERVER) ? undefined : `${TURNSERVER} (coturn) not installed`;
 if (skipReason !== undefined) console.warn(`TURN tests SKIPPED: ${skipReason}`);
 
 async function freeUdpPort(): Promise<number> {
   const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => socket.bind(0, TURN_HOST, () => resolve()));
   const { port } = socket.address();
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   return port;
@@ -35,7 +43,7 @@ async function untilAnswers(port: number): Promise<void> {
     });
     while (!done) {
       if (Date.now() > deadline) throw new Error('coturn did not answer');
-      socket.send(buildBindingRequest(randomBytes(12)), port, '127.0.0.1');
+      socket.send(buildBindingRequest(randomBytes(12)), port, TURN_HOST);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {
@@ -82,8 +90,8 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
         TURNSERVER,
         [
           '-n',
-          '--listening-ip=127.0.0.1',
-          '--relay-ip=127.0.0.1',
+          `--listening-ip=${TURN_HOST}`,
+          `--relay-ip=${TURN_HOST}`,
           `--listening-port=${port}`,
           '--use-auth-secret',
           `--static-auth-secret=${SECRET}`,
@@ -117,7 +125,7 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
       host: '127.0.0.1',
       stunPort: false,
       logger: pino({ level: 'silent' }),
-      turn: { secret: SECRET, urls: [`turn:127.0.0.1:${port}?transport=udp`], ttlSeconds: 600 },
+      turn: { secret: SECRET, urls: [`turn:${TURN_HOST}:${port}?transport=udp`], ttlSeconds: 600 },
     });
     const { port: lobbyPort } = await lobby.start();
     return `ws://127.0.0.1:${lobbyPort}/`;
@@ -179,6 +187,42 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
     expect(a.roomStats().onPath.turn).toBe(1);
   });
 
+  it('turn-only beside an auto peer: the pair plays on TURN, never on a direct path that would show its address', async () => {
+    const url = await start();
+    const signals: Signal[] = [];
+    const shy = await connect<never>(url, {
+      name: 'shy',
+      room: { direct: 'turn-only' },
+    });
+    const open = await connect<never>(url, { name: 'open', room: { direct: 'auto' } });
+    clients.push(shy as unknown as LobbyClient, open as unknown as LobbyClient);
+    open.on('signal', (message) => signals.push(message.signal));
+    const a = await shy.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
+    const b = await open.joinRoom({ roomId: a.id });
+    const seen: string[] = [];
+    a.on('path:change', (event) => seen.push(event.to));
+    b.on('path:change', (event) => seen.push(event.to));
+    await waitFor(() => a.peers.size === 1 && b.peers.size === 1);
+    await waitFor(
+      () => a.stats(open.playerId).path === 'turn' && b.stats(shy.playerId).path === 'turn',
+      15_000,
+    ).catch((error) => {
+      console.log('DEBUG', seen, a.stats(open.playerId).fallbacks, b.stats(shy.playerId).fallbacks);
+      throw error;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(seen).toEqual(['turn', 'turn']);
+    const fromShy = signals.flatMap((signal) =>
+      signal.kind === 'candidate'
+        ? [signal.candidate]
+        : signal.kind === 'description'
+          ? signal.sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'))
+          : [],
+    );
+    expect(fromShy.length).toBeGreaterThan(0);
+    for (const candidate of fromShy) expect(candidate).toMatch(/ typ relay/);
+  });
+
   it('auto: with TURN available, a pair that can reach each other stays direct', async () => {
     const url = await start();
     const { rooms } = await pair(url, 'auto');
@@ -189,5 +233,79 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect([...a.peers.values()].map((peer) => peer.path)).toEqual(['direct']);
+  });
+
+  it('a pair that meets over TURN keeps probing for direct and moves there, chat exactly once throughout', async () => {
+    const url = await start();
+    // One player's stack can use TURN only while its configuration has a TURN server (as if
+    // its NAT had blocked the direct pairs at first); the probe, which has none, goes direct.
+    const Native = (await loadDefaultRtcPeerConnection()) as unknown as new (
+      configuration: RTCConfiguration,
+    ) => RTCPeerConnection;
+    // libdatachannel's relay policy is loose on loopback (its host socket still answers checks),
+    // so the first link's *classification* is what this test forces: Alice's stack reports the
+    // selected pair of any connection configured with a TURN server as relayed — as a pair
+    // whose direct paths failed at first would be. The probe, configured without TURN, reports
+    // what it really is. Everything else is real: lobby, signal lanes, WebRTC, coturn.
+    // (node-datachannel's constructor returns its own object, so methods are patched on the instance.)
+    function TurnFirst(configuration: RTCConfiguration): RTCPeerConnection {
+      const pc = new Native(configuration);
+      if (!(configuration.iceServers ?? []).some((server) => String(server.urls).includes('turn:')))
+        return pc;
+      const getStats = pc.getStats.bind(pc);
+      pc.getStats = async () => {
+        const entries = [
+          ...((await getStats()) as unknown as Map<string, Record<string, unknown>>).entries(),
+        ];
+        return new Map(
+          entries.map(([id, entry]) => [
+            id,
+            entry.type === 'local-candidate' ? { ...entry, candidateType: 'relay' } : entry,
+          ]),
+        ) as unknown as RTCStatsReport;
+      };
+      return pc;
+    }
+    const directRetry = { initialDelayMs: 200, maxDelayMs: 400 };
+    const alice = await connect<never>(url, {
+      name: 'alice',
+      room: { directRetry, RTCPeerConnection: TurnFirst as unknown as RtcPeerConnectionConstructor },
+    });
+    const bob = await connect<never>(url, {
+      name: 'bob',
+      room: { directRetry, RTCPeerConnection: TurnFirst as unknown as RtcPeerConnectionConstructor },
+    });
+    clients.push(alice as unknown as LobbyClient, bob as unknown as LobbyClient);
+    expect(alice.relaysProbeSignals).toBe(true);
+    const a = await alice.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
+    const b = await bob.joinRoom({ roomId: a.id });
+    const paths: Record<string, string[]> = { a: [], b: [] };
+    a.on('path:change', (event) => paths.a!.push(event.to));
+    b.on('path:change', (event) => paths.b!.push(event.to));
+    const received: string[] = [];
+    b.on('message', (event) => received.push(String((event.message as { text: string }).text)));
+    await waitFor(() => a.peers.size === 1 && b.peers.size === 1);
+    let sent = 0;
+    const pump = setInterval(() => {
+      for (let i = 0; i < 5; i++) a.send(bob.playerId, 'chat' as never, { text: `m${sent++}` } as never);
+    }, 10);
+    try {
+      await waitFor(() => paths.a!.includes('turn') && paths.b!.includes('turn'), 10_000);
+      await waitFor(
+        () => a.stats(bob.playerId).path === 'direct' && b.stats(alice.playerId).path === 'direct',
+        15_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      clearInterval(pump);
+    }
+    await waitFor(() => received.length === sent, 5000);
+    expect(received).toEqual(Array.from({ length: sent }, (_, i) => `m${i}`));
+    expect(paths.a).toEqual(['turn', 'direct']);
+    expect(paths.b).toEqual(['turn', 'direct']);
+    // The TURN link is closed a moment after the move; the pair stays direct.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(a.stats(bob.playerId).path).toBe('direct');
+    expect(a.stats(bob.playerId).traffic.turn.datagramsOut).toBeGreaterThan(0);
   });
 });

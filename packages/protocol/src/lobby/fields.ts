@@ -182,6 +182,13 @@ export function expectRoomFilter(value: unknown, field: string): RoomFilter {
 /** Validates a WebRTC signal payload. */
 export function expectSignal(value: unknown, field: string): Signal {
   const record = expectRecord(value, field);
+  const signal = signalBody(record, field);
+  const probe = optional(own(record, 'probe'), (v) => expectBoolean(v, `${field}.probe`));
+  if (probe === true) signal.probe = true;
+  return signal;
+}
+
+function signalBody(record: Record<string, unknown>, field: string): Signal {
   const kind = expectEnum(own(record, 'kind'), `${field}.kind`, [
     'description',
     'candidate',

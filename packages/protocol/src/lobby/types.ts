@@ -50,8 +50,19 @@ export interface RoomFilter {
   hasFreeSlots?: boolean;
 }
 
+/**
+ * Which of a pair's two concurrent direct attempts a signal belongs to.
+ * Absent: the main attempt. `probe: true`: a direct-only attempt a pair
+ * that plays over TURN runs beside it, to move to a direct path once one
+ * works (only sent to lobbies that announce `welcome.probeSignals`).
+ */
+export interface SignalLane {
+  /** The signal belongs to the probe attempt. */
+  probe?: boolean;
+}
+
 /** A WebRTC session description (offer or answer). */
-export interface DescriptionSignal {
+export interface DescriptionSignal extends SignalLane {
   /** Discriminant. */
   kind: 'description';
   /** Offer or answer. */
@@ -61,7 +72,7 @@ export interface DescriptionSignal {
 }
 
 /** A trickled ICE candidate. */
-export interface CandidateSignal {
+export interface CandidateSignal extends SignalLane {
   /** Discriminant. */
   kind: 'candidate';
   /** The candidate line (may be empty), at most `MAX_CANDIDATE_LENGTH`. */
@@ -73,7 +84,7 @@ export interface CandidateSignal {
 }
 
 /** The end of trickled candidates. */
-export interface EndOfCandidatesSignal {
+export interface EndOfCandidatesSignal extends SignalLane {
   /** Discriminant. */
   kind: 'end-of-candidates';
 }
@@ -353,6 +364,8 @@ export interface WelcomeMessage {
   iceServers: IceServer[];
   /** The lobby's limits. */
   limits: LobbyLimits;
+  /** The lobby relays `signal.probe` (older lobbies drop it, so clients then never probe). */
+  probeSignals?: boolean;
 }
 
 /** You are in a room. */

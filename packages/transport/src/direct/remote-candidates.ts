@@ -11,6 +11,13 @@ export interface RemoteCandidatePolicy {
   maxPerAttempt: number;
   /** Accept loopback addresses (127/8, ::1): only when the lobby itself is on loopback (a lab or a test). */
   allowLoopback: boolean;
+  /**
+   * Accept relay (TURN) candidates only: `direct: 'turn-only'`. libdatachannel
+   * honours `iceTransportPolicy: 'relay'` when it gathers, but still checks
+   * pairs from its host socket to any remote candidate it is given: a peer's
+   * host candidate would make a direct path and show it this player's address.
+   */
+  relayOnly?: boolean;
 }
 
 /** Default {@link RemoteCandidatePolicy.maxPerAttempt}. */
@@ -51,6 +58,7 @@ export class RemoteCandidateFilter {
     if (
       address === undefined ||
       !plausibleAddress(address, this.policy.allowLoopback) ||
+      (this.policy.relayOnly === true && !/ typ relay(\s|$)/.test(candidate)) ||
       this.accepted >= this.policy.maxPerAttempt
     ) {
       this.dropped++;

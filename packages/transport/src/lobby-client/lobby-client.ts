@@ -178,6 +178,11 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     return [...(this.freshIceServers ?? this.welcome.iceServers), ...own];
   }
 
+  /** Whether the lobby relays `signal.probe`: a pair on TURN may then probe for a direct path beside it. */
+  get relaysProbeSignals(): boolean {
+    return this.welcome.probeSignals === true;
+  }
+
   /** The lobby's limits for this client. */
   get limits(): LobbyLimits {
     return this.welcome.limits;

@@ -298,12 +298,15 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       remoteId: remote.id,
       pairNonce: () => remote.pairNonce,
       signal: (signal) => this.lobby.signal(remote.id, signal),
-      onUp: (kind) => {
-        direct.kind = kind;
-        this.movePath(remote, direct, kind === 'turn' ? 'TURN link validated' : 'direct link validated');
-      },
+      onUp: (kind) =>
+        this.movePath(
+          remote,
+          kind === 'turn' ? turn : direct,
+          `${kind === 'turn' ? 'TURN' : 'direct'} link validated`,
+        ),
       onDown: (reason) => this.movePath(remote, relay, reason),
-      onDatagram: (datagram) => link.receive(datagram, direct.kind, performance.now()),
+      onDatagram: (datagram, via) => link.receive(datagram, via, performance.now()),
+      probeSignals: () => this.lobby.relaysProbeSignals,
       remoteCandidates: {
         maxPerAttempt: MAX_REMOTE_CANDIDATES,
         allowLoopback: this.lobby.onLoopback,
@@ -314,10 +317,9 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       },
       conditioner: this.directConditioner,
     });
-    const direct: { kind: 'direct' | 'turn'; send(datagram: Uint8Array): boolean } = {
-      kind: 'direct',
-      send: (datagram) => controller.send(datagram),
-    };
+    // One path object per kind: a pair on TURN that moves to a direct link changes path.
+    const direct: DatagramPath = { kind: 'direct', send: (datagram) => controller.send(datagram) };
+    const turn: DatagramPath = { kind: 'turn', send: (datagram) => controller.send(datagram) };
     remote.direct = controller;
     controller.start();
   }
