@@ -20,8 +20,10 @@ function peer(peerId: string, change: Partial<PeerReport> = {}): PeerReport {
     timeToDirectMs: 150,
     switches: 1,
     fallbackReasons: [],
-    datagramsOut: { relay: 5, direct: 30 },
-    datagramsIn: { relay: 5, direct: 30 },
+    datagramsOut: { relay: 5, turn: 0, direct: 30 },
+    datagramsIn: { relay: 5, turn: 0, direct: 30 },
+    positionDelayMs: { p50: 2, p99: 5, max: 9 },
+    candidateTypes: ['host', 'srflx'],
     ...change,
   };
 }
@@ -33,7 +35,10 @@ function report(playerId: string, peers: PeerReport[]): PlayerReport {
 describe('checkReports', () => {
   it('passes a clean pair and folds both sides into one outcome', () => {
     const result = checkReports(
-      [report('a', [peer('b', { timeToDirectMs: 120 })]), report('b', [peer('a', { timeToDirectMs: 180 })])],
+      [
+        report('a', [peer('b', { timeToDirectMs: 120 })]),
+        report('b', [peer('a', { timeToDirectMs: 180, positionDelayMs: { p50: 3, p99: 4, max: 12 } })]),
+      ],
       expectation,
     );
     expect(result.failures).toEqual([]);
@@ -46,6 +51,8 @@ describe('checkReports', () => {
         chatReceived: 20,
         positionsSent: 40,
         positionsReceived: 40,
+        // The worse direction, figure by figure.
+        positionDelayMs: { p50: 3, p99: 5, max: 12 },
       },
     ]);
   });
@@ -77,5 +84,45 @@ describe('maxDirectAttempts', () => {
     // Attempts at 0, 750, 2250, 5250, 11250 ms (×0.75 of 1, 2, 4, 8 s).
     expect(maxDirectAttempts(12_000, { initialDelayMs: 1000, maxDelayMs: 30_000 })).toBe(5);
     expect(maxDirectAttempts(0, { initialDelayMs: 1000, maxDelayMs: 30_000 })).toBe(1);
+  });
+
+  it('turn-only: a pair fails when the private player signalled anything but relay candidates, or nothing', () => {
+    const relayOnly: Expectation = {
+      ...expectation,
+      path: 'turn',
+      relayCandidatesOnlyFrom: (name) => name === 'a',
+    };
+    const onTurn = { path: 'turn' as const, timeToDirectMs: undefined };
+    const clean = checkReports(
+      [
+        report('a', [peer('b', { ...onTurn, candidateTypes: ['host'] })]),
+        report('b', [peer('a', { ...onTurn, candidateTypes: ['relay', 'relay'] })]),
+      ],
+      relayOnly,
+    );
+    expect(clean.failures).toEqual([]);
+    const leaked = checkReports(
+      [
+        report('a', [peer('b', onTurn)]),
+        report('b', [peer('a', { ...onTurn, candidateTypes: ['relay', 'srflx'] })]),
+      ],
+      relayOnly,
+    );
+    expect(leaked.failures).toEqual(['a→b: signalled a srflx candidate (turn-only: relay only)']);
+    const silent = checkReports(
+      [report('a', [peer('b', onTurn)]), report('b', [peer('a', { ...onTurn, candidateTypes: [] })])],
+      relayOnly,
+    );
+    expect(silent.failures).toEqual(['a→b: signalled no relay candidate']);
+  });
+});
+
+describe('position stamps', () => {
+  it('carry a send time in y and give back the delay, across the period and rounding', async () => {
+    const { delaySince, stampOf, STAMP_PERIOD_MS } = await import('./peer-traffic.js');
+    const quantize = (y: number): number => Math.round(y * 512) / 512; // the codec's 1/512 step
+    expect(delaySince(quantize(stampOf(1_000_123)), 1_000_123 + 40)).toBeCloseTo(40, 0);
+    expect(delaySince(quantize(stampOf(STAMP_PERIOD_MS - 10)), STAMP_PERIOD_MS + 15)).toBeCloseTo(25, 0);
+    expect(delaySince(quantize(stampOf(5_000_000.05)), 5_000_000)).toBeLessThan(1);
   });
 });

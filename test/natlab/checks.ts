@@ -1,7 +1,7 @@
 import type { PeerReport, PlayerEvent } from './player-messages.js';
 
 /** A path a pair must end on. */
-export type ExpectedPath = 'direct' | 'relay' | 'any';
+export type ExpectedPath = 'direct' | 'turn' | 'relay' | 'turn or direct' | 'any';
 
 /** A player's final report. */
 export type PlayerReport = Extract<PlayerEvent, { type: 'report' }>;
@@ -18,6 +18,10 @@ export interface Expectation {
   minPositionShare: number;
   /** Longest allowed silence in a peer's positions while playing, ms ("playing normally"). */
   maxPositionGapMs: number;
+  /** No datagram may go over TURN (a pair that can go direct leaves TURN unused). */
+  noTurnTraffic?: boolean;
+  /** Players (by name) that must signal relay candidates only, and at least one (`direct: 'turn-only'`). */
+  relayCandidatesOnlyFrom?: (name: string) => boolean;
 }
 
 /** One pair's observed outcome, with both directions folded together. */
@@ -31,6 +35,8 @@ export interface PairOutcome {
   chatReceived: number;
   positionsSent: number;
   positionsReceived: number;
+  /** One-way position delay on the final path, the worse direction: p50, p99 and most, ms. */
+  positionDelayMs: { p50: number; p99: number; max: number } | undefined;
 }
 
 /** Everything the checks found. */
@@ -84,6 +90,14 @@ export function checkReports(reports: readonly PlayerReport[], expectation: Expe
           failures.push(
             `${label}: positions stopped for ${seen.longestPositionGapMs} ms (> ${expectation.maxPositionGapMs})`,
           );
+        if (expectation.noTurnTraffic === true && seen.datagramsIn.turn + seen.datagramsOut.turn > 0)
+          failures.push(`${label}: ${seen.datagramsIn.turn + seen.datagramsOut.turn} datagrams over TURN`);
+        if (expectation.relayCandidatesOnlyFrom?.(from.name) === true) {
+          const leaked = seen.candidateTypes.find((type) => type !== 'relay');
+          if (leaked !== undefined)
+            failures.push(`${label}: signalled a ${leaked} candidate (turn-only: relay only)`);
+          else if (seen.candidateTypes.length === 0) failures.push(`${label}: signalled no relay candidate`);
+        }
       }
       const expected =
         typeof expectation.path === 'function' ? expectation.path(a.name, b.name) : expectation.path;
@@ -91,7 +105,8 @@ export function checkReports(reports: readonly PlayerReport[], expectation: Expe
         [a, ab],
         [b, ba],
       ] as const) {
-        if (expected !== 'any' && view.path !== expected)
+        const allowed = expected === 'turn or direct' ? ['turn', 'direct'] : [expected];
+        if (expected !== 'any' && !allowed.includes(view.path))
           failures.push(`${viewer.name}: ended on ${view.path} to ${view.peerName}, expected ${expected}`);
       }
       const sides = [ab.timeToDirectMs, ba.timeToDirectMs];
@@ -105,9 +120,19 @@ export function checkReports(reports: readonly PlayerReport[], expectation: Expe
         chatReceived: ab.chatReceived + ba.chatReceived,
         positionsSent: ab.positionsSent + ba.positionsSent,
         positionsReceived: ab.positionsReceived + ba.positionsReceived,
+        positionDelayMs: worseDelay(ab.positionDelayMs, ba.positionDelayMs),
       });
     }
   }
   if (byId.size !== reports.length) failures.push('two players reported the same id');
   return { pairs, failures };
+}
+
+/** The worse (per figure) of two directions' delays; undefined when either is unknown. */
+function worseDelay(
+  a: PeerReport['positionDelayMs'],
+  b: PeerReport['positionDelayMs'],
+): PairOutcome['positionDelayMs'] {
+  if (a === undefined || b === undefined) return undefined;
+  return { p50: Math.max(a.p50, b.p50), p99: Math.max(a.p99, b.p99), max: Math.max(a.max, b.max) };
 }

@@ -17,6 +17,7 @@ const row = (change: Partial<MatrixRow>): MatrixRow => ({
       chatReceived: 20,
       positionsSent: 40,
       positionsReceived: 39,
+      positionDelayMs: { p50: 2, p99: 6, max: 9 },
     },
   ],
   measurements: {},
@@ -45,6 +46,40 @@ describe('renderMatrix', () => {
     expect(text).toContain('**missed**');
     expect(text).toContain('  - FAILED: broke');
     expect(text).toContain('Run: 2026-01-01, whole lab 60.0 s.');
+  });
+
+  it('renders the time to TURN and the lateness table, with ratios against the relay row', () => {
+    const lossy = (path: 'relay' | 'turn', p99: number, cpu: number): MatrixRow =>
+      row({
+        id: `loss5-${path}`,
+        title: `lossy ${path}`,
+        lateness: true,
+        pairs: [
+          {
+            players: ['a', 'b'],
+            paths: [path, path],
+            timeToDirectMs: undefined,
+            chatSent: 10,
+            chatReceived: 10,
+            positionsSent: 100,
+            positionsReceived: 95,
+            positionDelayMs: { p50: 1, p99, max: p99 * 2 },
+          },
+        ],
+        measurements: { 'lobby CPU while playing (ms per s)': [cpu] },
+      });
+    const text = renderMatrix([lossy('relay', 240, 8), lossy('turn', 12, 2)], {
+      date: '2026-01-01',
+      versions: {},
+      totalMs: 1000,
+      timeToDirectSamples: [],
+      targetP90Ms: 1000,
+      timeToTurnSamples: [300, 400, 900],
+      turnTargetP90Ms: 1000,
+    });
+    expect(text).toContain('p50 400 ms, p90 900 ms, max 900 ms — target p90 ≤ 1000 ms: met.');
+    expect(text).toContain('| lossy relay | relay | 95.0% | 1 ms | 240 ms | 480 ms | 8.0 | 1.00× | 1.00× |');
+    expect(text).toContain('| lossy turn | turn | 95.0% | 1 ms | 12 ms | 24 ms | 2.0 | 0.05× | 0.25× |');
   });
 
   it('nearest-rank percentiles', () => {

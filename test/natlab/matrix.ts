@@ -13,6 +13,8 @@ export interface MatrixRow {
   notes: string[];
   failures: string[];
   durationMs: number;
+  /** The row measures position lateness (its pairs' delays go into the lateness table). */
+  lateness?: boolean;
 }
 
 /** Everything the generated page states besides the rows. */
@@ -23,6 +25,10 @@ export interface MatrixContext {
   /** Time to direct of every pair (its later side) in the scenarios that count toward the target, ms. */
   timeToDirectSamples: number[];
   targetP90Ms: number;
+  /** Room formed → every pair on TURN, ms, in the rows whose pairs can't go direct but have UDP. */
+  timeToTurnSamples?: number[];
+  /** The p90 target of time to TURN, ms. */
+  turnTargetP90Ms?: number;
 }
 
 /** Nearest-rank percentile (p in 0..100) of a non-empty list. */
@@ -53,6 +59,41 @@ const sum = (pairs: readonly PairOutcome[], key: keyof PairOutcome): number =>
 
 /** Escapes a table cell. */
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/**
+ * The lateness rows side by side: one-way position delay (the worse
+ * direction of each pair) and what the lobby spent on CPU meanwhile, with
+ * each row's ratio to the first (the lobby relay).
+ */
+function latenessTable(rows: readonly MatrixRow[]): string[] {
+  const measured = rows.filter((row) => row.lateness === true && row.pairs[0]?.positionDelayMs !== undefined);
+  if (measured.length === 0) return [];
+  const base = measured[0]!;
+  const cpu = (row: MatrixRow): number | undefined =>
+    row.measurements['lobby CPU while playing (ms per s)']?.[0];
+  const ratio = (value: number | undefined, of: number | undefined): string =>
+    value === undefined || of === undefined || of === 0 ? '—' : `${(value / of).toFixed(2)}×`;
+  const lines = [
+    '### Position lateness under loss',
+    '',
+    'One-way delay of the positions that arrived while the pair was on its final path (30 Hz, both',
+    'directions, the worse one shown), and the lobby process CPU meanwhile; ratios against the first row.',
+    '',
+    '| row | path | delivered | delay p50 | delay p99 | max | lobby CPU (ms/s) | p99 ratio | CPU ratio |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of measured) {
+    const pair = row.pairs[0]!;
+    const delay = pair.positionDelayMs!;
+    const share = pair.positionsSent === 0 ? 0 : (100 * pair.positionsReceived) / pair.positionsSent;
+    lines.push(
+      `| ${cell(row.title)} | ${pair.paths[0]} | ${share.toFixed(1)}% | ${delay.p50} ms | ${delay.p99} ms | ${delay.max} ms | ` +
+        `${cpu(row)?.toFixed(1) ?? '—'} | ${ratio(delay.p99, base.pairs[0]!.positionDelayMs!.p99)} | ${ratio(cpu(row), cpu(base))} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
 
 /** Renders `docs/nat-matrix.md`. Pure. */
 export function renderMatrix(rows: readonly MatrixRow[], context: MatrixContext): string {
@@ -96,6 +137,17 @@ export function renderMatrix(rows: readonly MatrixRow[], context: MatrixContext)
       '',
     );
   }
+  const turnSamples = context.timeToTurnSamples ?? [];
+  if (turnSamples.length > 0 && context.turnTargetP90Ms !== undefined) {
+    const p90 = percentile(turnSamples, 90);
+    lines.push(
+      `Time to TURN (room formed → every pair of the room on TURN, in the rows where TURN is the best path; ` +
+        `${turnSamples.length} samples): p50 ${percentile(turnSamples, 50)} ms, p90 ${p90} ms, max ${Math.max(...turnSamples)} ms — ` +
+        `target p90 ≤ ${context.turnTargetP90Ms} ms: ${p90 <= context.turnTargetP90Ms ? 'met' : '**missed**'}.`,
+      '',
+    );
+  }
+  lines.push(...latenessTable(rows));
   lines.push('## Details', '');
   for (const row of rows) {
     const measured = Object.entries(row.measurements).map(
@@ -116,7 +168,8 @@ export function renderMatrix(rows: readonly MatrixRow[], context: MatrixContext)
     '- `fullcone`: `MASQUERADE` plus a static `DNAT` of all inbound UDP to the one host (endpoint-independent filtering).',
     '- `udp-blocked`: `easy` plus `FORWARD -p udp -j DROP`: only the WebSocket relay (TCP) gets through.',
     '- `same-lan`: both players on one bridge behind one `easy` router.',
-    '- Loss: `FORWARD -o wan -m statistic --mode random --probability 0.2 -j DROP` on each router (what `netem loss 20%` on the uplink would do): each direction between the players loses 20%, the lobby connections too.',
+    '- Loss: `FORWARD -o wan -m statistic --mode random --probability 0.2 -j DROP` on each router (what `netem loss 20%` on the uplink would do): each direction between the players loses 20%, the lobby connections too (5% in the lateness rows).',
+    '- TURN: coturn in the public namespace (`use-auth-secret`, UDP only, no TCP or TLS listener); the lobby hands each player short-lived credentials (`--turn-url`, `--turn-secret`).',
     '',
   );
   return lines.join('\n');

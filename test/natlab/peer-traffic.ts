@@ -17,6 +17,13 @@ export class PeerTraffic {
   longestPositionGapMs = 0;
   private lastX = Number.NEGATIVE_INFINITY;
   private lastPositionAt: number | undefined;
+  /**
+   * One-way delay of each position that arrived, ms, by the path the pair was
+   * on when it arrived (sender's and receiver's clocks are one kernel's).
+   */
+  readonly positionDelaysMs: Record<string, number[]> = {};
+  /** ICE candidate types this peer signalled to us (`host`, `srflx`, `relay`, …). */
+  readonly candidateTypes: string[] = [];
 
   /** A chat message with this id arrived. */
   chatArrived(id: number): void {
@@ -29,9 +36,13 @@ export class PeerTraffic {
     this.chatReceived++;
   }
 
-  /** A position with this `x` arrived at `now` (ms). */
-  positionArrived(x: number, now: number): void {
+  /** A position with this `x` arrived at `now` (ms); `delay` since it was sent and the path then, when known. */
+  positionArrived(x: number, now: number, delay?: { ms: number; path: string }): void {
     this.positionsReceived++;
+    if (delay !== undefined) {
+      this.positionDelaysMs[delay.path] ??= [];
+      this.positionDelaysMs[delay.path]!.push(delay.ms);
+    }
     if (x < this.lastX) {
       this.positionsBackwards++;
       this.anomaly(`position x=${x} after x=${this.lastX}`);
@@ -51,4 +62,26 @@ export class PeerTraffic {
   anomaly(text: string): void {
     if (this.chatAnomalies.length < MAX_ANOMALIES) this.chatAnomalies.push(text);
   }
+}
+
+/** A send time carried in a position's `y` (the codec's bounds are ±1024, its step 1/512: 0.2 ms here). */
+export const STAMP_PERIOD_MS = 100_000;
+
+/** The `y` that carries `nowMs`. */
+export function stampOf(nowMs: number): number {
+  return (nowMs % STAMP_PERIOD_MS) / 100;
+}
+
+/** Milliseconds from the stamp `y` to `nowMs` (never negative). */
+export function delaySince(y: number, nowMs: number): number {
+  const delay = ((nowMs % STAMP_PERIOD_MS) - y * 100 + STAMP_PERIOD_MS) % STAMP_PERIOD_MS;
+  // The stamp's rounding can put it a fraction of a millisecond ahead: that is no delay, not a wrap.
+  return delay > STAMP_PERIOD_MS / 2 ? 0 : delay;
+}
+
+/** Nearest-rank percentile (p in 0..100), undefined for no values. */
+export function percentileOf(values: readonly number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }

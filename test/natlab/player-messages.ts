@@ -18,8 +18,8 @@ export interface PlayerConfig {
   positionHz: number;
   /** Write libdatachannel's debug log to stderr (the orchestrator's `--rtc-log`). */
   rtcLog?: boolean;
-  /** The room's `direct` option: `never` is privacy mode (relay only). Default `auto`. */
-  direct?: 'auto' | 'never';
+  /** The room's `direct` option: `never` is privacy mode (relay only), `turn-only` privacy over TURN. Default `auto`. */
+  direct?: 'auto' | 'never' | 'turn-only';
 }
 
 /** Commands to a player. */
@@ -52,8 +52,12 @@ export interface PeerReport {
   timeToDirectMs: number | undefined;
   switches: number;
   fallbackReasons: string[];
-  datagramsOut: { relay: number; direct: number };
-  datagramsIn: { relay: number; direct: number };
+  datagramsOut: { relay: number; turn: number; direct: number };
+  datagramsIn: { relay: number; turn: number; direct: number };
+  /** One-way delay of the peer's positions that arrived while on the final path, ms: median, 99th percentile, most. */
+  positionDelayMs: { p50: number; p99: number; max: number } | undefined;
+  /** ICE candidate types the peer signalled to this player, in order (SDP and trickled). */
+  candidateTypes: string[];
 }
 
 /** Events from a player. */

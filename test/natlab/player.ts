@@ -10,7 +10,7 @@
 import { createInterface } from 'node:readline';
 import { type ChatMessage, chatCodec, createPositionCodec, type EntityState } from '@handoff/protocol';
 import { connect, defineChannels, type LobbyClient, positionChannel, type Room } from '@handoff/transport';
-import { PeerTraffic } from './peer-traffic.js';
+import { delaySince, PeerTraffic, percentileOf, stampOf } from './peer-traffic.js';
 import type { PeerReport, PlayerCommand, PlayerConfig, PlayerEvent } from './player-messages.js';
 
 type Channels = { chat: ChatMessage; pos: EntityState[] };
@@ -72,6 +72,20 @@ lobby.on('connection:restored', ({ resumed }) =>
   emit({ type: 'lobby', event: `restored resumed=${resumed}` }),
 );
 lobby.on('connection:closed', () => emit({ type: 'lobby', event: 'connection:closed' }));
+// What each peer's signals show of it: the candidate types (turn-only must show `relay` only).
+lobby.on('signal', ({ from, signal }) => {
+  const lines =
+    signal.kind === 'candidate'
+      ? [signal.candidate]
+      : signal.kind === 'description'
+        ? signal.sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'))
+        : [];
+  for (const line of lines) {
+    const fields = line.split(/\s+/);
+    const at = fields.indexOf('typ');
+    if (at >= 0) trafficOf(from).candidateTypes.push(fields[at + 1] ?? '?');
+  }
+});
 
 /** Starts play in a room: listeners first, then the send timers. */
 function play(room: Room<Channels>): void {
@@ -90,7 +104,16 @@ function play(room: Room<Channels>): void {
   room.on('message', (event) => {
     const peerTraffic = trafficOf(event.from.id);
     if (event.channel === 'chat') peerTraffic.chatArrived(Number(event.message.text));
-    else peerTraffic.positionArrived(event.message[0]?.x ?? Number.NaN, performance.now());
+    else {
+      const entity = event.message[0];
+      peerTraffic.positionArrived(
+        entity?.x ?? Number.NaN,
+        performance.now(),
+        entity === undefined
+          ? undefined
+          : { ms: delaySince(entity.y, Date.now()), path: room.peers.get(event.from.id)?.path ?? 'relay' },
+      );
+    }
   });
   room.on('message:error', ({ from, channel, error }) =>
     trafficOf(from.id).anomaly(`undecodable ${channel}: ${error.message}`),
@@ -109,7 +132,10 @@ function play(room: Room<Channels>): void {
     }, 1000 / config.chatHz),
     setInterval(() => {
       // 0.01 per update is several quantization steps (1/512): x strictly grows on the wire too.
-      room.broadcast('pos', [{ id: 1, x: (positionCounter++ % 100_000) * 0.01, y: 0, z: 0 }]);
+      // y carries the send time: the receiver measures each position's one-way delay.
+      room.broadcast('pos', [
+        { id: 1, x: (positionCounter++ % 100_000) * 0.01, y: stampOf(Date.now()), z: 0 },
+      ]);
       for (const peerId of room.peers.keys()) trafficOf(peerId).positionsSent++;
     }, 1000 / config.positionHz),
   );
@@ -134,6 +160,16 @@ async function quiesce(timeoutMs: number): Promise<void> {
   emit({ type: 'quiet', pendingReliable: pending() });
 }
 
+/** Median, 99th percentile and most of some delays (undefined for none). */
+function delaySummary(delays: readonly number[]): PeerReport['positionDelayMs'] {
+  if (delays.length === 0) return undefined;
+  return {
+    p50: Math.round(percentileOf(delays, 50)!),
+    p99: Math.round(percentileOf(delays, 99)!),
+    max: Math.round(Math.max(...delays)),
+  };
+}
+
 function report(): void {
   const room = current;
   const peers: PeerReport[] = [];
@@ -156,12 +192,16 @@ function report(): void {
       fallbackReasons: stats?.fallbacks.map((fallback) => fallback.reason) ?? [],
       datagramsOut: {
         relay: stats?.traffic.relay.datagramsOut ?? 0,
+        turn: stats?.traffic.turn.datagramsOut ?? 0,
         direct: stats?.traffic.direct.datagramsOut ?? 0,
       },
       datagramsIn: {
         relay: stats?.traffic.relay.datagramsIn ?? 0,
+        turn: stats?.traffic.turn.datagramsIn ?? 0,
         direct: stats?.traffic.direct.datagramsIn ?? 0,
       },
+      positionDelayMs: delaySummary(peerTraffic.positionDelaysMs[stats?.path ?? 'relay'] ?? []),
+      candidateTypes: [...peerTraffic.candidateTypes],
     });
   }
   emit({ type: 'report', playerId: lobby.playerId, name: config.name, peers, lobbyDrops });

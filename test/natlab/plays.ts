@@ -14,6 +14,8 @@ export interface PlayContext {
   formedAt: number;
   /** A measurement for the matrix; the name carries the unit. */
   measure(name: string, value: number): void;
+  /** CPU time the lobby process used so far, ms. */
+  lobbyCpuMs(): number;
   note(text: string): void;
   fail(text: string): void;
 }
@@ -131,5 +133,67 @@ export function mixedRoom(expected: (a: string, b: string) => ExpectedPath): Pla
             `${viewer.name} → ${peer.name} left the relay; its NATs (or privacy mode) should keep it there`,
           );
       }
+  };
+}
+
+/** Longest a pair that can't go direct but has UDP may take to play on TURN (the issue's target is p90 ≤ 1 s). */
+export const TURN_TARGET_MS = 1000;
+
+/**
+ * Every pair reaches `path` within `timeoutMs`, then plays on it; measures
+ * from room formation to the whole room on it.
+ */
+export function reachPath(path: 'turn' | 'direct', timeoutMs = 15_000): Play {
+  return async ({ match, formedAt, measure }) => {
+    const at = await match.waitAll(path, timeoutMs);
+    measure(`room formed → every pair on ${path} (ms)`, at - formedAt);
+    await sleep(DIRECT_PLAY_MS);
+  };
+}
+
+/**
+ * easy × easy with TURN, the direct path between the routers blackholed from
+ * before the room forms (the scenario's `prepare`): the pair plays on TURN;
+ * once the path opens, its probes find the direct link and it moves there.
+ */
+export function turnThenDirect(): Play {
+  return async ({ lab, match, formedAt, measure, fail, note }) => {
+    const [a, b] = lab.routers.map((router) => router.wanAddress) as [string, string];
+    const turnAt = await match.waitAll('turn', 15_000);
+    measure('room formed → every pair on turn (ms)', turnAt - formedAt);
+    await sleep(Math.max(0, formedAt + BLACKHOLE_MS - Date.now()));
+    const unblockedAt = await removeBlackhole(lab.pub, a, b);
+    const directAt = await match.waitAll('direct', 45_000);
+    measure('unblock → direct (ms)', directAt - unblockedAt);
+    if (directAt - unblockedAt > TURN_TO_DIRECT_LIMIT_MS)
+      fail(`direct ${directAt - unblockedAt} ms after the unblock (limit ${TURN_TO_DIRECT_LIMIT_MS})`);
+    note(`direct path blackholed for the first ${BLACKHOLE_MS / 1000} s of the room`);
+    await sleep(2000);
+  };
+}
+
+/** After the direct path opens, a pair on TURN is direct within this (probes back off from 1 s, each may run 10 s). */
+const TURN_TO_DIRECT_LIMIT_MS = 30_000;
+
+/** How long the lateness rows play on their final path. */
+const LATENESS_PLAY_MS = 15_000;
+
+/**
+ * Plays on `path` (reached first, if not the relay) for a while and measures
+ * what the lobby process spent on CPU meanwhile; the players report each
+ * position's one-way delay (the matrix's lateness table).
+ */
+export function measureLateness(path: 'relay' | 'turn'): Play {
+  return async ({ match, measure, fail, lobbyCpuMs }) => {
+    if (path !== 'relay') await match.waitAll(path, 15_000);
+    const cpuBefore = lobbyCpuMs();
+    const started = Date.now();
+    await sleep(LATENESS_PLAY_MS);
+    measure(
+      'lobby CPU while playing (ms per s)',
+      ((lobbyCpuMs() - cpuBefore) * 1000) / (Date.now() - started),
+    );
+    if (match.players.some((player) => player.all('path').some((event) => event.to !== path)))
+      fail(`a pair left ${path} while the lateness was measured`);
   };
 }

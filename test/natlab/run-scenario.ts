@@ -68,7 +68,7 @@ export async function runScenario(
     servers = await startServers(lab.pub, lab.serverAddress, scenario.stun, prefix, cwd);
     stun = servers.stun;
     for (let round = 0; round < scenario.rounds; round++)
-      await runRound(scenario, lab, servers.url, round, findings, cwd, logDir);
+      await runRound(scenario, lab, servers, round, findings, cwd, logDir);
   } catch (error) {
     findings.failures.push((error as Error).message);
   } finally {
@@ -91,7 +91,7 @@ export async function runScenario(
 async function runRound(
   scenario: Scenario,
   lab: Lab,
-  url: string,
+  servers: LabServers,
   round: number,
   findings: Findings,
   cwd: string,
@@ -99,13 +99,15 @@ async function runRound(
 ): Promise<void> {
   const players = lab.routers.flatMap((router, r) =>
     router.hosts.map((host, h) => {
-      const kind = scenario.routers[r]?.privacy === true ? 'private' : router.kind;
+      const spec = scenario.routers[r];
+      const kind = spec?.privacy === true ? 'private' : spec?.turnOnly === true ? 'turnonly' : router.kind;
       const name = `${kind}${r}${router.hosts.length > 1 ? `.${h}` : ''}`;
       const config: PlayerConfig = {
-        url,
+        url: servers.url,
         name,
         ...(scenario.traffic ?? TRAFFIC),
-        ...(scenario.routers[r]?.privacy === true ? { direct: 'never' as const } : {}),
+        ...(spec?.privacy === true ? { direct: 'never' as const } : {}),
+        ...(spec?.turnOnly === true ? { direct: 'turn-only' as const } : {}),
       };
       return new PlayerHandle(name, host.namespace, config, cwd, logDir);
     }),
@@ -116,6 +118,7 @@ async function runRound(
   };
   let formedAt: number | undefined;
   try {
+    await scenario.prepare?.(lab);
     // Lossy routers slow the lobby's TCP too (retransmissions): more patience there.
     const slow = scenario.lossProbability > 0 ? 3 : 1;
     await Promise.all(players.map((player) => player.next('ready', 20_000 * slow)));
@@ -139,6 +142,7 @@ async function runRound(
       match: new Match(players),
       formedAt,
       measure: (name, value) => findings.measure(name, value),
+      lobbyCpuMs: () => servers.lobbyCpuMs(),
       note: (text) => findings.notes.push(findings.label(round, text)),
       fail,
     });

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { installCleanupHandlers } from './cleanup.js';
 import { removeStaleNamespaces, scenarioPrefix } from './lab-names.js';
 import { type MatrixRow, percentile, renderMatrix } from './matrix.js';
+import { TURN_TARGET_MS } from './plays.js';
 import { preflight } from './preflight.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
 import { SCENARIOS } from './scenarios.js';
@@ -87,12 +88,17 @@ const rows: MatrixRow[] = results.map((result) => ({
   notes: result.notes,
   failures: result.failures,
   durationMs: result.durationMs,
+  ...(result.scenario.lateness === true ? { lateness: true } : {}),
 }));
+const turnSamples = results.flatMap(
+  (result) => result.measurements['room formed → every pair on turn (ms)'] ?? [],
+);
 const failed = results.filter((result) => !result.passed);
 const p90 = samples.length > 0 ? percentile(samples, 90) : undefined;
 process.stdout.write(
   `\nnatlab: ${results.length - failed.length}/${results.length} scenarios passed in ${(totalMs / 1000).toFixed(1)} s` +
-    `${p90 === undefined ? '' : `; time to direct p50 ${percentile(samples, 50)} ms, p90 ${p90} ms (target ≤ ${TARGET_P90_MS})`}\n`,
+    `${p90 === undefined ? '' : `; time to direct p50 ${percentile(samples, 50)} ms, p90 ${p90} ms (target ≤ ${TARGET_P90_MS})`}` +
+    `${turnSamples.length === 0 ? '' : `; time to TURN p50 ${percentile(turnSamples, 50)} ms, p90 ${percentile(turnSamples, 90)} ms (target ≤ ${TURN_TARGET_MS})`}\n`,
 );
 if (only === undefined && repeat === 1) {
   const matrix = renderMatrix(rows, {
@@ -101,6 +107,8 @@ if (only === undefined && repeat === 1) {
     totalMs,
     timeToDirectSamples: samples,
     targetP90Ms: TARGET_P90_MS,
+    timeToTurnSamples: turnSamples,
+    turnTargetP90Ms: TURN_TARGET_MS,
   });
   writeFileSync(new URL('docs/nat-matrix.md', `file://${cwd}`), matrix);
   process.stdout.write('natlab: wrote docs/nat-matrix.md\n');

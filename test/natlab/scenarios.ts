@@ -1,16 +1,20 @@
 import type { Expectation } from './checks.js';
+import { blackhole } from './faults.js';
 import { expectedPath } from './mixed-room.js';
 import {
   blackholeDirect,
   conntrackFlush,
+  measureLateness,
   mixedRoom,
   type Play,
   reachDirect,
+  reachPath,
   stayOnRelay,
+  turnThenDirect,
   udpBlocked,
 } from './plays.js';
 import type { StunChoice } from './servers.js';
-import type { RouterSpec } from './topology.js';
+import type { Lab, RouterSpec } from './topology.js';
 
 /** One row of the NAT matrix. */
 export interface Scenario {
@@ -32,6 +36,10 @@ export interface Scenario {
   timedDirect: boolean;
   /** Chat and position rates of every player, if not the lab's default (10 chat/s per peer, 20 positions/s). */
   traffic?: { chatHz: number; positionHz: number };
+  /** Runs before each round's players start (a fault that must be there from the first packet). */
+  prepare?: (lab: Lab) => Promise<void>;
+  /** Its pairs' one-way position delay goes into the matrix's lateness table. */
+  lateness?: boolean;
 }
 
 /** Rounds of each plain direct scenario: its time to direct is sampled this often per run. */
@@ -40,6 +48,42 @@ const DIRECT_ROUNDS = 3;
 const one = (kind: RouterSpec['kind']): RouterSpec => ({ kind, hosts: 1 });
 const onDirect: Expectation = { path: 'direct', minPositionShare: 0.9, maxPositionGapMs: 1000 };
 const onRelay: Expectation = { path: 'relay', minPositionShare: 0.9, maxPositionGapMs: 1000 };
+const onTurn: Expectation = { path: 'turn', minPositionShare: 0.9, maxPositionGapMs: 1000 };
+
+/** A pair whose NATs allow no direct link, with a TURN server: it plays on TURN. */
+function viaTurn(id: string, title: string, routers: RouterSpec[]): Scenario {
+  return {
+    id,
+    title,
+    routers,
+    stun: 'turn',
+    lossProbability: 0,
+    promise: 'turn within 1 s, playing normally',
+    expectation: onTurn,
+    play: reachPath('turn'),
+    rounds: DIRECT_ROUNDS,
+    timedDirect: false,
+  };
+}
+
+/** hard × hard under 5% loss on both routers, on the lobby relay (TCP) or on TURN (UDP): the lateness rows. */
+function lossyHardPair(path: 'relay' | 'turn'): Scenario {
+  return {
+    id: `loss5-hard-hard-${path}`,
+    title: `hard × hard, 5% loss, on ${path === 'turn' ? 'TURN' : 'the lobby relay'}`,
+    routers: [one('hard'), one('hard')],
+    stun: path === 'turn' ? 'turn' : 'lobby',
+    lossProbability: 0.05,
+    promise: `${path}; position lateness measured`,
+    // TCP waits out its retransmission timers (the relay); UDP loses what it loses (TURN).
+    expectation: { path, minPositionShare: 0.8, maxPositionGapMs: Number.POSITIVE_INFINITY },
+    play: measureLateness(path),
+    rounds: 1,
+    timedDirect: false,
+    traffic: { chatHz: 1, positionHz: 30 },
+    lateness: true,
+  };
+}
 
 function direct(id: string, title: string, routers: RouterSpec[], stun: StunChoice = 'lobby'): Scenario {
   const play = reachDirect();
@@ -138,4 +182,46 @@ export const SCENARIOS: readonly Scenario[] = [
     traffic: { chatHz: 1, positionHz: 30 },
   },
   relay('coturn-hard-hard', 'hard × hard, coturn STUN', [one('hard'), one('hard')], 'coturn'),
+  // TURN (coturn, UDP, the lobby's short-lived credentials) as the middle path.
+  {
+    ...direct('turn-easy-easy', 'easy × easy, TURN available', [one('easy'), one('easy')], 'turn'),
+    promise: 'direct; TURN unused',
+    expectation: { ...onDirect, noTurnTraffic: true },
+  },
+  viaTurn('turn-hard-hard', 'hard × hard, TURN', [one('hard'), one('hard')]),
+  {
+    ...viaTurn('turn-easy-hard', 'easy × hard, TURN', [one('easy'), one('hard')]),
+    promise: 'turn (or direct, if it punches) within 1 s',
+    expectation: { ...onTurn, path: 'turn or direct' },
+  },
+  {
+    ...relay('turn-udp-blocked', 'udp-blocked × easy, TURN', [one('udp-blocked'), one('easy')], 'turn'),
+    promise: 'relay (TURN over UDP blocked too), no UDP retry storm',
+    play: udpBlocked(0),
+  },
+  {
+    ...viaTurn('turn-only', 'easy × easy, one player turn-only', [
+      { ...one('easy'), turnOnly: true },
+      one('easy'),
+    ]),
+    promise: 'turn; the turn-only player signals relay candidates only',
+    expectation: { ...onTurn, relayCandidatesOnlyFrom: (name) => name.startsWith('turnonly') },
+    rounds: 1,
+  },
+  {
+    ...viaTurn('turn-then-direct', 'easy × easy, TURN, direct path blocked for the first 5 s', [
+      one('easy'),
+      one('easy'),
+    ]),
+    promise: 'turn at once; direct again after the path opens; nothing lost across relay → turn → direct',
+    expectation: onDirect,
+    play: turnThenDirect(),
+    rounds: 1,
+    prepare: async (lab) => {
+      const [a, b] = lab.routers.map((router) => router.wanAddress) as [string, string];
+      await blackhole(lab.pub, a, b);
+    },
+  },
+  lossyHardPair('relay'),
+  lossyHardPair('turn'),
 ];

@@ -10,6 +10,8 @@ export interface RouterSpec {
   hosts: number;
   /** Its players play in privacy mode (`direct: 'never'`). */
   privacy?: boolean;
+  /** Its players play in privacy mode over TURN (`direct: 'turn-only'`). */
+  turnOnly?: boolean;
 }
 
 /** A router as built. */

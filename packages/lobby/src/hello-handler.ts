@@ -272,7 +272,7 @@ function welcome(
     ...(restored ? { restored } : {}),
     iceServers: iceServersFor(options, connection, player.id),
     limits: clientLimits,
-    probeSignals: true,
+    signalLanes: true,
   });
   state.log.info({ playerId: player.id, ip: connection.ip, resumed, restored }, 'player welcomed');
   state.events.emit('player:welcome', {

@@ -97,10 +97,10 @@ const clientSamples: ClientMessage[] = [
     type: 'signal',
     requestId: 19,
     to: 'p-bob',
-    signal: { kind: 'description', sdpType: 'offer', sdp: 'v=0\r\n', probe: true },
+    signal: { kind: 'description', sdpType: 'offer', sdp: 'v=0\r\n', lane: 'turn' },
   },
-  { type: 'signal', requestId: 20, to: 'p-bob', signal: { kind: 'candidate', candidate: '', probe: true } },
-  { type: 'signal', requestId: 21, to: 'p-bob', signal: { kind: 'end-of-candidates', probe: true } },
+  { type: 'signal', requestId: 20, to: 'p-bob', signal: { kind: 'candidate', candidate: '', lane: 'turn' } },
+  { type: 'signal', requestId: 21, to: 'p-bob', signal: { kind: 'end-of-candidates', lane: 'turn' } },
   { type: 'ping', requestId: 0xffffffff, t: 12345.678 },
   {
     type: 'telemetry',
@@ -143,7 +143,7 @@ const serverSamples: ServerMessage[] = [
       idleTimeoutMs: 20000,
       resumeGraceMs: 30000,
     },
-    probeSignals: true,
+    signalLanes: true,
   },
   {
     type: 'room:joined',

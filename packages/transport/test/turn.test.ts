@@ -235,48 +235,44 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
     expect([...a.peers.values()].map((peer) => peer.path)).toEqual(['direct']);
   });
 
-  it('a pair that meets over TURN keeps probing for direct and moves there, chat exactly once throughout', async () => {
+  it('a pair whose direct lane fails at first plays on TURN, keeps retrying direct and moves there, chat exactly once', async () => {
     const url = await start();
-    // One player's stack can use TURN only while its configuration has a TURN server (as if
-    // its NAT had blocked the direct pairs at first); the probe, which has none, goes direct.
     const Native = (await loadDefaultRtcPeerConnection()) as unknown as new (
       configuration: RTCConfiguration,
     ) => RTCPeerConnection;
-    // libdatachannel's relay policy is loose on loopback (its host socket still answers checks),
-    // so the first link's *classification* is what this test forces: Alice's stack reports the
-    // selected pair of any connection configured with a TURN server as relayed — as a pair
-    // whose direct paths failed at first would be. The probe, configured without TURN, reports
-    // what it really is. Everything else is real: lobby, signal lanes, WebRTC, coturn.
-    // (node-datachannel's constructor returns its own object, so methods are patched on the instance.)
-    function TurnFirst(configuration: RTCConfiguration): RTCPeerConnection {
-      const pc = new Native(configuration);
-      if (!(configuration.iceServers ?? []).some((server) => String(server.urls).includes('turn:')))
+    // Each player's first direct-lane connection (the one configured without a TURN server)
+    // applies none of the peer's candidates, so neither side learns where to send its checks
+    // and the attempt fails, as behind NATs that don't punch. Its TURN lane and later direct
+    // attempts are untouched: lobby, signal lanes, WebRTC and coturn are all real.
+    // (node-datachannel's constructor returns its own object: methods are patched on it.)
+    const sabotaged = new Set<string>();
+    const firstDirectBlind = (player: string) =>
+      function BlindOnce(configuration: RTCConfiguration): RTCPeerConnection {
+        const pc = new Native(configuration);
+        const turn = (configuration.iceServers ?? []).some((server) => String(server.urls).includes('turn:'));
+        if (turn || sabotaged.has(player)) return pc;
+        sabotaged.add(player);
+        pc.addIceCandidate = async () => undefined;
+        const setRemoteDescription = pc.setRemoteDescription.bind(pc);
+        pc.setRemoteDescription = (description: RTCSessionDescriptionInit) =>
+          setRemoteDescription({
+            ...description,
+            sdp: (description.sdp ?? '')
+              .split('\r\n')
+              .filter((line) => !line.startsWith('a=candidate:'))
+              .join('\r\n'),
+          });
         return pc;
-      const getStats = pc.getStats.bind(pc);
-      pc.getStats = async () => {
-        const entries = [
-          ...((await getStats()) as unknown as Map<string, Record<string, unknown>>).entries(),
-        ];
-        return new Map(
-          entries.map(([id, entry]) => [
-            id,
-            entry.type === 'local-candidate' ? { ...entry, candidateType: 'relay' } : entry,
-          ]),
-        ) as unknown as RTCStatsReport;
       };
-      return pc;
-    }
-    const directRetry = { initialDelayMs: 200, maxDelayMs: 400 };
-    const alice = await connect<never>(url, {
-      name: 'alice',
-      room: { directRetry, RTCPeerConnection: TurnFirst as unknown as RtcPeerConnectionConstructor },
+    const room = (player: string) => ({
+      directRetry: { initialDelayMs: 200, maxDelayMs: 400 },
+      directTiming: { attemptTimeoutMs: 1500 },
+      RTCPeerConnection: firstDirectBlind(player) as unknown as RtcPeerConnectionConstructor,
     });
-    const bob = await connect<never>(url, {
-      name: 'bob',
-      room: { directRetry, RTCPeerConnection: TurnFirst as unknown as RtcPeerConnectionConstructor },
-    });
+    const alice = await connect<never>(url, { name: 'alice', room: room('alice') });
+    const bob = await connect<never>(url, { name: 'bob', room: room('bob') });
     clients.push(alice as unknown as LobbyClient, bob as unknown as LobbyClient);
-    expect(alice.relaysProbeSignals).toBe(true);
+    expect(alice.relaysSignalLanes).toBe(true);
     const a = await alice.createRoom({ name: 'R', capacity: 2, visibility: 'public' });
     const b = await bob.joinRoom({ roomId: a.id });
     const paths: Record<string, string[]> = { a: [], b: [] };

@@ -183,8 +183,8 @@ export function expectRoomFilter(value: unknown, field: string): RoomFilter {
 export function expectSignal(value: unknown, field: string): Signal {
   const record = expectRecord(value, field);
   const signal = signalBody(record, field);
-  const probe = optional(own(record, 'probe'), (v) => expectBoolean(v, `${field}.probe`));
-  if (probe === true) signal.probe = true;
+  const lane = optional(own(record, 'lane'), (v) => expectEnum(v, `${field}.lane`, ['turn'] as const));
+  if (lane !== undefined) signal.lane = lane;
   return signal;
 }
 

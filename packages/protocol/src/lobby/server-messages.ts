@@ -78,8 +78,8 @@ function welcome(r: Record<string, unknown>): WelcomeMessage {
     limits: expectLobbyLimits(own(r, 'limits'), 'welcome.limits'),
   };
   if (restored !== undefined) m.restored = restored;
-  const probeSignals = optional(own(r, 'probeSignals'), (v) => expectBoolean(v, 'welcome.probeSignals'));
-  if (probeSignals === true) m.probeSignals = true;
+  const signalLanes = optional(own(r, 'signalLanes'), (v) => expectBoolean(v, 'welcome.signalLanes'));
+  if (signalLanes === true) m.signalLanes = true;
   return m;
 }
 

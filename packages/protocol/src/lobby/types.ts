@@ -51,14 +51,15 @@ export interface RoomFilter {
 }
 
 /**
- * Which of a pair's two concurrent direct attempts a signal belongs to.
- * Absent: the main attempt. `probe: true`: a direct-only attempt a pair
- * that plays over TURN runs beside it, to move to a direct path once one
- * works (only sent to lobbies that announce `welcome.probeSignals`).
+ * Which of a pair's two concurrent WebRTC attempts a signal belongs to.
+ * Absent: the direct lane (peer to peer). `lane: 'turn'`: the TURN lane, a
+ * connection that gathers relay candidates only, opened beside the direct
+ * one when a TURN server is configured (only sent to lobbies that announce
+ * `welcome.signalLanes`).
  */
 export interface SignalLane {
-  /** The signal belongs to the probe attempt. */
-  probe?: boolean;
+  /** The attempt the signal belongs to: `turn`, or absent for the direct lane. */
+  lane?: 'turn';
 }
 
 /** A WebRTC session description (offer or answer). */
@@ -364,8 +365,8 @@ export interface WelcomeMessage {
   iceServers: IceServer[];
   /** The lobby's limits. */
   limits: LobbyLimits;
-  /** The lobby relays `signal.probe` (older lobbies drop it, so clients then never probe). */
-  probeSignals?: boolean;
+  /** The lobby relays `signal.lane` (older lobbies drop it, so clients then open one attempt at a time). */
+  signalLanes?: boolean;
 }
 
 /** You are in a room. */

@@ -25,8 +25,8 @@ export interface DirectControllerOptions {
   signal(signal: Signal): void;
   /**
    * A link is validated and usable: `direct`, or `turn` when a TURN server
-   * relays it. Called again with `direct` when a pair on TURN moves to a
-   * direct link its probe found.
+   * relays it. Called again when the pair moves between the two (a pair on
+   * TURN whose direct lane succeeds later).
    */
   onUp(kind: LinkKind): void;
   /** The direct path is gone (or an attempt failed); traffic belongs on the relay. */
@@ -34,10 +34,10 @@ export interface DirectControllerOptions {
   /** A session datagram from the peer, and the kind of link it came over. */
   onDatagram(datagram: Uint8Array, via: LinkKind): void;
   /**
-   * Whether the lobby relays `signal.probe` (`LobbyClient.relaysProbeSignals`):
-   * only then does a pair on TURN probe for a direct path beside it.
+   * Whether the lobby relays `signal.lane` (`LobbyClient.relaysSignalLanes`):
+   * only then do the direct and TURN lanes run side by side.
    */
-  probeSignals?: () => boolean;
+  signalLanes?: () => boolean;
   onHeartbeatRtt?(rttMs: number): void;
   /** The room's link conditioner of the direct path. */
   conditioner?: PathConditioner;
@@ -50,7 +50,22 @@ export interface DirectControllerOptions {
 /** What a validated WebRTC link is: peer to peer, or through a TURN server. */
 export type LinkKind = 'direct' | 'turn';
 
-/** An ICE server list without its TURN URLs (a probe for a direct path must not end on TURN again). */
+/** Whether an ICE server list has a TURN server. */
+export function hasTurn(servers: IceServer[]): boolean {
+  return servers.some((server) =>
+    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^turns?:/i.test(url)),
+  );
+}
+
+/**
+ * How long the offerer waits for its direct lane before it opens the TURN
+ * lane, ms. Most direct links validate well within it (p90 ≈ 240 ms in the
+ * NAT lab), so a pair that can go direct rarely allocates on the TURN
+ * server; one that can't is on TURN about 0.4 s later.
+ */
+export const TURN_LANE_DELAY_MS = 300;
+
+/** An ICE server list without its TURN URLs (the direct lane must not end on TURN). */
 export function withoutTurn(servers: IceServer[]): IceServer[] {
   const result: IceServer[] = [];
   for (const server of servers) {
@@ -63,38 +78,68 @@ export function withoutTurn(servers: IceServer[]): IceServer[] {
 }
 
 /**
- * Offers a peer may send before they are ignored: a burst of 3, then one a
- * second. An honest offerer retries after a backoff of a second or more; a
- * hostile one would make this client answer (and gather) as fast as it
- * sends.
+ * Offers a peer may send before they are ignored: a burst of 4 (the first
+ * offers of both lanes, and a retry each), then one a second. An honest
+ * offerer retries after a backoff of a second or more; a hostile one would
+ * make this client answer (and gather) as fast as it sends.
  */
-const OFFER_BURST = 3;
+const OFFER_BURST = 4;
 
-/** How long a TURN link replaced by a direct one stays open, ms: the peer's side of the probe validates a round trip later. */
+/** How long a link replaced by a better one stays open, ms: the peer's side switches a round trip later. */
 const RETIRE_GRACE_MS = 2000;
 
+/** Which attempt: the direct lane (peer to peer) or the TURN lane (relay candidates only). */
+type LaneName = 'direct' | 'turn';
+
+/** One lane's current attempt, the kind its validated link turned out to be, and its retry state. */
+interface Lane {
+  readonly name: LaneName;
+  link: DirectLink | undefined;
+  /** Set once its link validated (from the selected candidate pair). */
+  kind: LinkKind | undefined;
+  failures: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 /**
- * Keeps trying to give one peer pair a direct link: the lower id offers; a
- * failed or dead link is replaced after a backoff by a fresh attempt (on a
- * new `RTCPeerConnection`). The relay is never disturbed by any of this.
+ * Keeps one peer pair on the best WebRTC path it can have: direct > turn >
+ * (the room's) relay. The lower id offers; the answerer follows its offers.
  *
- * Preference is direct > turn > relay. A pair whose link ends up relayed by
- * TURN keeps playing on it while a *probe* — a second attempt without TURN
- * servers, its signals marked `probe` — tries for a direct path with the
- * same backoff; a probe that validates replaces the TURN link.
+ * - Without a TURN server (or through a lobby that can't tell lanes apart)
+ *   there is one lane: attempts with every ICE server, each on a fresh
+ *   `RTCPeerConnection` (libdatachannel has no ICE restart), retried with
+ *   backoff when they fail or die.
+ * - With one, two lanes run side by side, their signals told apart by
+ *   `signal.lane`: the *direct lane* (no TURN server) and the *TURN lane*
+ *   (relay candidates only), opened {@link TURN_LANE_DELAY_MS} later unless
+ *   the direct lane validated first. A pair on TURN keeps retrying the
+ *   direct lane with backoff and moves there when it validates. (One lane
+ *   with every candidate type was tried first: libjuice never completed it
+ *   for a pair behind symmetric NATs in the NAT lab, while relay-only
+ *   attempts connected in ~0.4 s.)
+ * - `turn-only` runs the TURN lane alone and never applies a peer's
+ *   non-relay candidate.
+ *
+ * The relay is never disturbed by any of this.
  */
 export class DirectController {
-  /** The main attempt, or the link in use. */
-  private link: DirectLink | undefined;
-  /** What the validated main link is (undefined before validation). */
-  private linkKind: LinkKind | undefined;
-  /** A direct-only attempt beside a TURN link. */
-  private probe: DirectLink | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private probeTimer: ReturnType<typeof setTimeout> | undefined;
-  private failures = 0;
-  private probeFailures = 0;
-  /** Links replaced by a probe, closing after a grace period. */
+  private readonly direct: Lane = {
+    name: 'direct',
+    link: undefined,
+    kind: undefined,
+    failures: 0,
+    timer: undefined,
+  };
+  private readonly turn: Lane = {
+    name: 'turn',
+    link: undefined,
+    kind: undefined,
+    failures: 0,
+    timer: undefined,
+  };
+  /** The lane whose validated link carries traffic. */
+  private active: Lane | undefined;
+  /** Links replaced by a better one, closing after a grace period. */
   private readonly retiring = new Set<DirectLink>();
   private closed = false;
   readonly offerer: boolean;
@@ -107,38 +152,61 @@ export class DirectController {
     this.offerer = options.localId < options.remoteId;
   }
 
+  /** What the link in use is (undefined while none is validated). */
+  get kind(): LinkKind | undefined {
+    return this.active?.kind;
+  }
+
+  /** Whether the lobby relays `signal.lane`. */
+  private get lanes(): boolean {
+    return this.options.signalLanes?.() === true;
+  }
+
+  /** Whether the TURN lane runs beside the direct one (else one lane does everything). */
+  private get twoLanes(): boolean {
+    return this.options.relayOnly !== true && this.lanes && hasTurn(this.options.iceServers());
+  }
+
   /** Starts the first attempt (the offerer acts; the answerer waits for an offer). */
   start(): void {
-    if (this.offerer) void this.attempt();
-    // The answerer loads WebRTC now rather than when the offer comes: the first
-    // load of node-datachannel takes ~50–100 ms that would add to time to direct.
-    else this.options.loadRtcPeerConnection().catch(() => undefined);
+    if (!this.offerer) {
+      // The answerer loads WebRTC now rather than when the offer comes: the first
+      // load of node-datachannel takes ~50–100 ms that would add to time to direct.
+      this.options.loadRtcPeerConnection().catch(() => undefined);
+      return;
+    }
+    if (this.options.relayOnly === true) {
+      void this.attempt(this.turn);
+      return;
+    }
+    void this.attempt(this.direct);
+    if (this.twoLanes) this.schedule(this.turn, TURN_LANE_DELAY_MS);
   }
 
   /** Sends a session datagram over the validated link; false if there is none. */
   send(datagram: Uint8Array): boolean {
-    return this.link?.send(datagram) ?? false;
+    return this.active?.link?.send(datagram) ?? false;
   }
 
-  /** What the link in use is (undefined while none is validated). */
-  get kind(): LinkKind | undefined {
-    return this.linkKind;
-  }
-
-  /** A signal from the peer. An offer starts a fresh attempt (or probe) on the answerer's side. */
+  /** A signal from the peer. An offer starts a fresh attempt of its lane on the answerer's side. */
   handleSignal(signal: Signal): void {
     if (this.closed) return;
-    const probe = signal.probe === true;
+    let lane = signal.lane === 'turn' ? this.turn : this.direct;
+    if (this.options.relayOnly === true) {
+      // turn-only has its TURN lane alone: a peer's direct-lane attempts go unanswered (they
+      // would replace it), unless the lobby can't tell lanes apart and there is one lane.
+      if (lane === this.direct && this.lanes) return;
+      lane = this.turn;
+    }
     if (signal.kind === 'description' && signal.sdpType === 'offer' && !this.offerer) {
       if (!this.takeOfferToken()) {
         this.ignoredOffers++;
         return;
       }
-      if (probe) void this.startProbe().then(() => this.probe?.handleSignal(signal));
-      else void this.attempt().then(() => this.link?.handleSignal(signal));
+      void this.attempt(lane).then(() => lane.link?.handleSignal(signal));
       return;
     }
-    void (probe ? this.probe : this.link)?.handleSignal(signal);
+    void lane.link?.handleSignal(signal);
   }
 
   /** One offer's worth of the peer's budget (refills one a second up to the burst). */
@@ -153,182 +221,167 @@ export class DirectController {
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.retryTimer);
-    this.link?.close();
-    this.link = undefined;
-    this.stopProbe();
+    for (const lane of [this.direct, this.turn]) {
+      clearTimeout(lane.timer);
+      lane.link?.close();
+      lane.link = undefined;
+    }
+    this.active = undefined;
     for (const link of this.retiring) link.close();
     this.retiring.clear();
   }
 
-  private async attempt(): Promise<void> {
-    clearTimeout(this.retryTimer);
-    this.stopProbe();
-    const previous = this.link;
-    this.link = undefined;
-    this.linkKind = undefined;
+  /** A fresh attempt on `lane`, replacing the lane's previous one. */
+  private async attempt(lane: Lane): Promise<void> {
+    clearTimeout(lane.timer);
+    lane.timer = undefined;
+    const previous = lane.link;
+    lane.link = undefined;
+    lane.kind = undefined;
     if (previous !== undefined) {
-      const wasUp = previous.validated;
       previous.close();
-      if (wasUp) this.options.onDown('replaced by a new attempt', true);
+      if (this.active === lane) this.lost(lane, 'replaced by a new attempt');
     }
-    const RTCPeerConnectionImpl = await this.loadWebRtc();
-    if (RTCPeerConnectionImpl === undefined || this.closed) return;
-    let kind: LinkKind = 'direct';
-    const link: DirectLink = this.newLink(RTCPeerConnectionImpl, () => kind, {
-      onValidated: () => {
-        if (this.link !== link) return;
-        this.failures = 0;
-        // Which kind of path this is comes from the selected candidate pair.
-        void link.selectedPathKind().then((selected) => {
-          if (this.link !== link || this.closed) return;
-          if (selected === 'direct' && this.options.relayOnly === true) {
-            // turn-only promises the peer never sees this player's address: never play on such a path.
-            link.close();
-            this.link = undefined;
-            this.options.onDown('turn-only: the link was not relayed', false);
-            this.scheduleRetry();
-            return;
-          }
-          kind = selected;
-          this.linkKind = selected;
-          this.options.onUp(selected);
-          if (selected === 'turn') this.scheduleProbe();
-        });
-      },
-      onFailed: (reason) => {
-        if (this.link !== link) return;
-        this.link = undefined;
-        this.linkKind = undefined;
-        // A probe under way stays: the peer may have just moved to it and closed this link.
-        clearTimeout(this.probeTimer);
-        this.options.onDown(reason, link.validated);
-        // The backoff is for pairs that cannot reach each other. One whose ICE
-        // connected (a lossy path that lost the DTLS or SCTP handshake) is
-        // retried at the same pace, not ever more slowly.
-        if (link.reachedPeer && this.failures > 0) this.failures--;
-        this.scheduleRetry();
-      },
-    });
-    this.link = link;
+    let RTCPeerConnectionImpl: RtcPeerConnectionConstructor;
+    try {
+      RTCPeerConnectionImpl = await this.options.loadRtcPeerConnection();
+    } catch (error) {
+      this.options.onDown(`no WebRTC: ${(error as Error).message}`, false);
+      return;
+    }
+    if (this.closed) return;
+    const link = this.newLink(RTCPeerConnectionImpl, lane);
+    lane.link = link;
     if (!this.offerer) return;
     try {
       await link.start();
     } catch (error) {
-      if (this.link !== link) return;
-      this.link = undefined;
+      if (lane.link !== link) return;
+      lane.link = undefined;
       link.close();
       this.options.onDown(`offer failed: ${(error as Error).message}`, false);
-      this.scheduleRetry();
+      this.retry(lane);
     }
   }
 
-  /** Loads the WebRTC implementation; undefined (and reported down) when there is none. */
-  private async loadWebRtc(): Promise<RtcPeerConnectionConstructor | undefined> {
-    try {
-      return await this.options.loadRtcPeerConnection();
-    } catch (error) {
-      this.options.onDown(`no WebRTC: ${(error as Error).message}`, false);
-      return undefined;
-    }
-  }
-
-  /**
-   * A new attempt: the main one, or a probe (`kind` is then always `direct`:
-   * no TURN servers, its signals marked `probe`).
-   */
-  private newLink(
-    RTCPeerConnectionImpl: RtcPeerConnectionConstructor,
-    kind: 'probe' | (() => LinkKind),
-    handlers: { onValidated(): void; onFailed(reason: string): void },
-  ): DirectLink {
-    const probe = kind === 'probe';
+  private newLink(RTCPeerConnectionImpl: RtcPeerConnectionConstructor, lane: Lane): DirectLink {
+    const servers = this.options.iceServers();
+    const relayOnly = lane === this.turn;
+    const privacy = this.options.relayOnly === true;
+    const marked = relayOnly && this.lanes;
     const link: DirectLink = new DirectLink({
       ...this.options.timing,
       RTCPeerConnection: RTCPeerConnectionImpl,
-      iceServers: probe ? withoutTurn(this.options.iceServers()) : this.options.iceServers(),
+      // The direct lane leaves TURN to the TURN lane when both run.
+      iceServers: !relayOnly && this.twoLanes ? withoutTurn(servers) : servers,
       localId: this.options.localId,
       remoteId: this.options.remoteId,
       pairNonce: this.options.pairNonce(),
       offerer: this.offerer,
-      signal: (signal) => this.options.signal(probe ? { ...signal, probe: true } : signal),
-      ...handlers,
-      onDatagram: (datagram) => this.options.onDatagram(datagram, probe ? 'direct' : kind()),
-      remoteCandidates:
-        this.options.relayOnly === true
-          ? { ...this.options.remoteCandidates, relayOnly: true }
-          : this.options.remoteCandidates,
-      ...(this.options.relayOnly === true ? { relayOnly: true } : {}),
+      signal: (signal) => this.options.signal(marked ? { ...signal, lane: 'turn' } : signal),
+      onValidated: () => {
+        if (lane.link !== link) return;
+        lane.failures = 0;
+        // Which kind of path this is comes from the selected candidate pair.
+        void link.selectedPathKind().then((kind) => {
+          if (lane.link === link && !this.closed) this.validated(lane, kind);
+        });
+      },
+      onFailed: (reason) => {
+        if (lane.link !== link) return;
+        lane.link = undefined;
+        lane.kind = undefined;
+        if (this.active === lane) this.lost(lane, reason);
+        else if (this.active === undefined) this.options.onDown(reason, false);
+        // The backoff is for pairs that cannot reach each other. One whose ICE
+        // connected (a lossy path that lost the DTLS or SCTP handshake) is
+        // retried at the same pace, not ever more slowly.
+        if (link.reachedPeer && lane.failures > 0) lane.failures--;
+        this.retry(lane);
+      },
+      onDatagram: (datagram) =>
+        this.options.onDatagram(datagram, lane.kind ?? (relayOnly ? 'turn' : 'direct')),
+      remoteCandidates: privacy
+        ? { ...this.options.remoteCandidates, relayOnly: true }
+        : this.options.remoteCandidates,
+      ...(relayOnly ? { relayOnly: true } : {}),
       ...(this.options.conditioner === undefined ? {} : { conditioner: this.options.conditioner }),
       ...(this.options.onHeartbeatRtt === undefined ? {} : { onHeartbeatRtt: this.options.onHeartbeatRtt }),
     });
     return link;
   }
 
+  /** A lane's link validated as `kind`: it carries traffic unless a better one already does. */
+  private validated(lane: Lane, kind: LinkKind): void {
+    if (this.options.relayOnly === true && kind === 'direct') {
+      // turn-only promises the peer never sees this player's address: never play on such a path.
+      lane.link?.close();
+      lane.link = undefined;
+      if (this.active === undefined) this.options.onDown('turn-only: the link was not relayed', false);
+      this.retry(lane);
+      return;
+    }
+    lane.kind = kind;
+    const other = lane === this.direct ? this.turn : this.direct;
+    if (this.active !== undefined && this.active !== lane && rank(this.active.kind) >= rank(kind)) {
+      // Already on something as good: this one is not needed.
+      lane.link?.close();
+      lane.link = undefined;
+      lane.kind = undefined;
+      return;
+    }
+    this.active = lane;
+    this.options.onUp(kind);
+    if (kind === 'direct') {
+      // Direct is the best there is: the other lane stops, its link (if it was in use) closes after a grace.
+      clearTimeout(other.timer);
+      other.timer = undefined;
+      if (other.link !== undefined) this.retire(other.link);
+      other.link = undefined;
+      other.kind = undefined;
+    } else if (other === this.direct && other.link === undefined && other.timer === undefined)
+      this.retry(other);
+  }
+
+  /** The active lane's link is gone: traffic moves to the other lane's validated link, or to the relay. */
+  private lost(lane: Lane, reason: string): void {
+    this.active = undefined;
+    const other = lane === this.direct ? this.turn : this.direct;
+    if (other.link?.validated === true && other.kind !== undefined) {
+      this.active = other;
+      this.options.onUp(other.kind);
+    } else this.options.onDown(reason, true);
+    // Without a direct link, the TURN lane (if any) is wanted again at once.
+    if (lane === this.direct && this.twoLanes && this.turn.link === undefined) this.schedule(this.turn, 0);
+  }
+
   /** Only the offerer retries (the answerer follows its offers); backoff doubles per failure. */
-  private scheduleRetry(): void {
+  private retry(lane: Lane): void {
     if (this.closed || !this.offerer) return;
-    const delay = this.backoff(this.failures++);
-    this.retryTimer = setTimeout(() => void this.attempt(), delay);
-    (this.retryTimer as { unref?: () => void }).unref?.();
+    if (
+      lane === this.turn &&
+      this.options.relayOnly !== true &&
+      (!this.twoLanes || this.active?.kind === 'direct')
+    )
+      return;
+    this.schedule(lane, this.backoff(lane.failures++));
+  }
+
+  private schedule(lane: Lane, delayMs: number): void {
+    if (this.closed || !this.offerer) return;
+    clearTimeout(lane.timer);
+    lane.timer = setTimeout(() => {
+      lane.timer = undefined;
+      // A TURN lane scheduled at start is not needed once the direct lane is up.
+      if (lane === this.turn && this.active?.kind === 'direct') return;
+      void this.attempt(lane);
+    }, delayMs);
+    (lane.timer as { unref?: () => void }).unref?.();
   }
 
   private backoff(failures: number): number {
     const { initialDelayMs, maxDelayMs } = this.options.retry;
     return Math.min(maxDelayMs, initialDelayMs * 2 ** failures) * (0.75 + Math.random() * 0.5);
-  }
-
-  /**
-   * The offerer of a pair on TURN schedules the next probe for a direct path
-   * (never in turn-only mode, and only through a lobby that relays probe signals).
-   */
-  private scheduleProbe(): void {
-    if (this.closed || !this.offerer || this.options.relayOnly === true) return;
-    if (this.options.probeSignals?.() !== true || this.linkKind !== 'turn') return;
-    clearTimeout(this.probeTimer);
-    this.probeTimer = setTimeout(() => void this.startProbe(), this.backoff(this.probeFailures++));
-    (this.probeTimer as { unref?: () => void }).unref?.();
-  }
-
-  /** Starts a probe beside the TURN link (the offerer on its timer, the answerer on a probe offer). */
-  private async startProbe(): Promise<void> {
-    this.stopProbe();
-    if (this.options.relayOnly === true) return;
-    const RTCPeerConnectionImpl = await this.loadWebRtc();
-    if (RTCPeerConnectionImpl === undefined || this.closed) return;
-    const probe: DirectLink = this.newLink(RTCPeerConnectionImpl, 'probe', {
-      onValidated: () => {
-        if (this.probe !== probe) return;
-        void probe.selectedPathKind().then((kind) => {
-          if (this.probe !== probe || this.closed) return;
-          if (kind !== 'direct') {
-            this.failProbe(probe);
-            return;
-          }
-          // The probe becomes the link. The TURN link it replaces closes
-          // quietly, a moment later: the peer may validate its side of the
-          // probe a round trip after this one and still send on TURN until then.
-          const turn = this.link;
-          this.probe = undefined;
-          this.link = probe;
-          this.linkKind = 'direct';
-          this.probeFailures = 0;
-          clearTimeout(this.retryTimer);
-          if (turn !== undefined) this.retire(turn);
-          this.options.onUp('direct');
-        });
-      },
-      onFailed: () => {
-        if (this.probe === probe) this.failProbe(probe);
-      },
-    });
-    this.probe = probe;
-    if (!this.offerer) return;
-    try {
-      await probe.start();
-    } catch {
-      if (this.probe === probe) this.failProbe(probe);
-    }
   }
 
   /** Closes a replaced link after {@link RETIRE_GRACE_MS} (at once when the controller closes). */
@@ -340,17 +393,9 @@ export class DirectController {
     }, RETIRE_GRACE_MS);
     (timer as { unref?: () => void }).unref?.();
   }
+}
 
-  private failProbe(probe: DirectLink): void {
-    probe.close();
-    if (this.probe === probe) this.probe = undefined;
-    this.scheduleProbe();
-  }
-
-  private stopProbe(): void {
-    clearTimeout(this.probeTimer);
-    this.probeTimer = undefined;
-    this.probe?.close();
-    this.probe = undefined;
-  }
+/** Preference of link kinds: direct over turn. */
+function rank(kind: LinkKind | undefined): number {
+  return kind === 'direct' ? 2 : kind === 'turn' ? 1 : 0;
 }

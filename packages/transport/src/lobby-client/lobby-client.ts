@@ -178,9 +178,9 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     return [...(this.freshIceServers ?? this.welcome.iceServers), ...own];
   }
 
-  /** Whether the lobby relays `signal.probe`: a pair on TURN may then probe for a direct path beside it. */
-  get relaysProbeSignals(): boolean {
-    return this.welcome.probeSignals === true;
+  /** Whether the lobby relays `signal.lane`: a pair may then run its direct and TURN attempts side by side. */
+  get relaysSignalLanes(): boolean {
+    return this.welcome.signalLanes === true;
   }
 
   /** The lobby's limits for this client. */

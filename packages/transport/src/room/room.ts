@@ -306,7 +306,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
         ),
       onDown: (reason) => this.movePath(remote, relay, reason),
       onDatagram: (datagram, via) => link.receive(datagram, via, performance.now()),
-      probeSignals: () => this.lobby.relaysProbeSignals,
+      signalLanes: () => this.lobby.relaysSignalLanes,
       remoteCandidates: {
         maxPerAttempt: MAX_REMOTE_CANDIDATES,
         allowLoopback: this.lobby.onLoopback,
