@@ -67,6 +67,14 @@ for (const [index, scenario] of selected.entries()) {
       `; time to direct ${result.pairs.map((pair) => pair.timeToDirectMs ?? '—').join(', ')} ms` +
       `${measured.length > 0 ? `; ${measured.join('; ')}` : ''}\n`,
   );
+  for (const pair of result.scenario.lateness === true ? result.pairs : []) {
+    const delay = pair.positionDelayMs;
+    const share = pair.positionsSent === 0 ? 0 : (100 * pair.positionsReceived) / pair.positionsSent;
+    process.stdout.write(
+      `natlab:   position delay p50 ${delay?.p50 ?? '—'} ms, p99 ${delay?.p99 ?? '—'} ms, max ${delay?.max ?? '—'} ms; ` +
+        `delivered ${share.toFixed(1)}%\n`,
+    );
+  }
   for (const note of result.notes) process.stdout.write(`natlab:   ${note}\n`);
   for (const failure of result.failures) process.stdout.write(`natlab:   ✗ ${failure}\n`);
 }
