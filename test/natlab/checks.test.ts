@@ -126,3 +126,20 @@ describe('position stamps', () => {
     expect(delaySince(quantize(stampOf(5_000_000.05)), 5_000_000)).toBeLessThan(1);
   });
 });
+
+describe('TURN unused', () => {
+  it('fails a pair that was direct before the TURN lane opened yet used TURN; a slower pair may have', () => {
+    const strict: Expectation = { ...expectation, noTurnTraffic: true };
+    const overTurn = { datagramsIn: { relay: 5, turn: 3, direct: 30 } };
+    const fast = checkReports(
+      [report('a', [peer('b')]), report('b', [peer('a', { ...overTurn, timeToDirectMs: 150 })])],
+      strict,
+    );
+    expect(fast.failures).toEqual(['a→b: 3 datagrams over TURN']);
+    const slow = checkReports(
+      [report('a', [peer('b')]), report('b', [peer('a', { ...overTurn, timeToDirectMs: 1100 })])],
+      strict,
+    );
+    expect(slow.failures).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@
  */
 
 export type { LinkConditioner, LinkConditions } from './conditioner/link-conditioner.js';
-export type { DirectRetry } from './direct/direct-controller.js';
+export { type DirectRetry, TURN_LANE_DELAY_MS } from './direct/direct-controller.js';
 export type { DirectTiming } from './direct/direct-link.js';
 export { type RtcPeerConnectionConstructor, WebRtcUnavailableError } from './direct/webrtc.js';
 export * from './interpolation/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withDtlsRole } from '../src/direct/direct-link.js';
+import { asDtlsClient, withDtlsRole } from '../src/direct/direct-link.js';
 import { loadDefaultRtcPeerConnection } from '../src/direct/webrtc-node.js';
 
 const BROWSER_OFFER = [
@@ -24,6 +24,12 @@ describe('the DTLS role a direct offer asks for', () => {
       'o=mozilla...THIS_IS_SDPARTA-153.8.0 1 0 IN IP4 0.0.0.0',
     );
     expect(withDtlsRole(firefox)).toContain('a=setup:active\r\n');
+  });
+
+  it('a TURN-lane offer asks to be the DTLS client whatever the stack (libdatachannel included)', () => {
+    const libdatachannel = BROWSER_OFFER.replace(/^o=.*$/m, 'o=rtc 1314437538 0 IN IP4 127.0.0.1');
+    expect(asDtlsClient(libdatachannel)).toContain('a=setup:active\r\n');
+    expect(asDtlsClient(libdatachannel)).not.toContain('actpass');
   });
 
   it('a libdatachannel offer keeps actpass', () => {

@@ -12,7 +12,9 @@ export interface RoomBehaviour {
   session?: Omit<SessionOptions, 'channels'>;
   /**
    * `auto` (default): try a direct WebRTC link to every peer and move traffic
-   * onto it once validated (it may run through a TURN server: path `turn`).
+   * onto it once validated. With a TURN server, a TURN-relayed link is
+   * tried beside it (from 300 ms on) and used while direct fails (path
+   * `turn`); direct keeps being retried, and wins when it works.
    * `never` (privacy mode): the lobby relay only; no ICE candidate ever leaves
    * this client, so no player learns its IP address. `turn-only` (privacy
    * over UDP): WebRTC through a TURN server only (`iceTransportPolicy:
