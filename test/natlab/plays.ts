@@ -185,7 +185,9 @@ const LATENESS_PLAY_MS = 15_000;
  */
 export function measureLateness(path: 'relay' | 'turn'): Play {
   return async ({ match, measure, fail, lobbyCpuMs }) => {
-    if (path !== 'relay') await match.waitAll(path, 15_000);
+    // Under loss every handshake (TURN allocation, ICE, DTLS) may wait out retransmissions,
+    // and a failed attempt is retried after its 10 s timeout: patience for two attempts.
+    if (path !== 'relay') await match.waitAll(path, 30_000);
     const cpuBefore = lobbyCpuMs();
     const started = Date.now();
     await sleep(LATENESS_PLAY_MS);

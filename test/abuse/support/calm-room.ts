@@ -15,7 +15,7 @@ export class CalmRoom {
 
   constructor(
     private readonly a: RawClient,
-    private readonly b: RawClient,
+    b: RawClient,
   ) {
     b.ws.on('message', (data: Buffer) => {
       if (data[0] === 0x00) return;
