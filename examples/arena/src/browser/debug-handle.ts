@@ -14,6 +14,8 @@ export interface DebugPeer {
   rttByPathMs: Partial<Record<PathKind, number>>;
   /** Time it took to go direct, ms. */
   timeToDirectMs: number | undefined;
+  /** Falls back to the relay so far (the last 16 are kept). */
+  fallbacks: number;
   /** Where its ship is drawn (undefined before its first snapshot). */
   x: number | undefined;
   y: number | undefined;

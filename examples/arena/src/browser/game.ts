@@ -83,6 +83,7 @@ export function runGame(
           rttMs: figures?.rttMs,
           rttByPathMs: hud.medianRtt(peer.id),
           timeToDirectMs: figures?.timeToDirectMs,
+          fallbacks: room.stats(peer.id).fallbacks.length,
           x: drawn?.x,
           y: drawn?.y,
         };
