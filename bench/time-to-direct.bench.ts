@@ -14,10 +14,16 @@ import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../examples/arena/scripts/chromium.js';
 import { firefoxMissing, launchFirefox } from '../examples/arena/scripts/firefox.js';
-import { createLobbyServer } from '../packages/lobby/src/index.js';
 import { type BenchOptions, type BenchTable, median, percentile } from './harness.js';
 import type { SideResult } from './time-to-direct/client.js';
-import { benchPage, nodeKind, type PlayerKind, pageKind, servePage } from './time-to-direct/players.js';
+import {
+  benchPage,
+  nodeKind,
+  type PlayerKind,
+  pageKind,
+  servePage,
+  startBenchLobby,
+} from './time-to-direct/players.js';
 
 /** One try's two sides, or why it failed. */
 interface Try {
@@ -48,20 +54,7 @@ export default async function timeToDirect({ quick }: BenchOptions): Promise<Ben
   const triesAt = process.argv.indexOf('--ttd-tries');
   const tries = triesAt > 0 ? Number(process.argv[triesAt + 1]) : quick ? 5 : 20;
   const notes: string[] = [];
-  const lobby = createLobbyServer({
-    port: 0,
-    host: '127.0.0.1',
-    stunPort: 0,
-    logLevel: 'silent',
-    limits: {
-      maxConnectionsPerIp: 10_000,
-      maxRoomsCreatedPerMinutePerIp: 1e6,
-      maxLiveRoomsPerIp: 1e6,
-      maxRoomsCreatedPerMinute: 1e6,
-    },
-  });
-  const { port } = await lobby.start();
-  const url = `ws://127.0.0.1:${port}/`;
+  const { lobby, url } = await startBenchLobby();
   const site = await servePage();
   const closers: (() => Promise<unknown>)[] = [() => lobby.stop(200), () => site.close()];
   try {

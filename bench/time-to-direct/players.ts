@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { createLobbyServer, type LobbyServer } from '../../packages/lobby/src/index.js';
 import { type SideResult, TtdPlayer } from './client.js';
 import type { TtdPageApi } from './page-entry.js';
 
@@ -90,4 +91,26 @@ export async function servePage(): Promise<{ url: string; close(): Promise<void>
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A lobby on loopback for time-to-direct runs: its STUN responder on, and
+ * per-address limits out of the way (every player of every try comes from
+ * 127.0.0.1, a fresh connection and room each time).
+ */
+export async function startBenchLobby(): Promise<{ lobby: LobbyServer; url: string }> {
+  const lobby = createLobbyServer({
+    port: 0,
+    host: '127.0.0.1',
+    stunPort: 0,
+    logLevel: 'silent',
+    limits: {
+      maxConnectionsPerIp: 10_000,
+      maxRoomsCreatedPerMinutePerIp: 1e6,
+      maxLiveRoomsPerIp: 1e6,
+      maxRoomsCreatedPerMinute: 1e6,
+    },
+  });
+  const { port } = await lobby.start();
+  return { lobby, url: `ws://127.0.0.1:${port}/` };
 }

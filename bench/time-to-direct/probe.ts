@@ -15,24 +15,10 @@
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../examples/arena/scripts/chromium.js';
 import { launchFirefox } from '../../examples/arena/scripts/firefox.js';
-import { createLobbyServer } from '../../packages/lobby/src/index.js';
-import { benchPage, nodeKind, type PlayerKind, pageKind, servePage } from './players.js';
+import { benchPage, nodeKind, type PlayerKind, pageKind, servePage, startBenchLobby } from './players.js';
 
 const [left = 'Node', right = 'Node', triesText = '40'] = process.argv.slice(2);
-const lobby = createLobbyServer({
-  port: 0,
-  host: '127.0.0.1',
-  stunPort: 0,
-  logLevel: 'silent',
-  limits: {
-    maxConnectionsPerIp: 10_000,
-    maxRoomsCreatedPerMinutePerIp: 1e6,
-    maxLiveRoomsPerIp: 1e6,
-    maxRoomsCreatedPerMinute: 1e6,
-  },
-});
-const { port } = await lobby.start();
-const url = `ws://127.0.0.1:${port}/`;
+const { lobby, url } = await startBenchLobby();
 const site = await servePage();
 const closers: (() => Promise<unknown>)[] = [() => site.close(), () => lobby.stop(100)];
 const kinds = new Map<string, PlayerKind>([['Node', nodeKind]]);

@@ -51,6 +51,17 @@ async function untilAnswers(port: number): Promise<void> {
   }
 }
 
+/** Every candidate line the signals carried, trickled or in an SDP. */
+function signalledCandidates(signals: readonly Signal[]): string[] {
+  return signals.flatMap((signal) =>
+    signal.kind === 'candidate'
+      ? [signal.candidate]
+      : signal.kind === 'description'
+        ? signal.sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'))
+        : [],
+  );
+}
+
 describe('TURN credentials (coturn REST form)', () => {
   it('username expiry:playerId, password base64(HMAC-SHA1(secret, username))', () => {
     const now = Date.UTC(2026, 11, 7);
@@ -168,19 +179,13 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
       room.peers.size === 1 && [...room.peers.values()].every((peer) => peer.path === 'turn');
     await waitFor(() => onTurn(a) && onTurn(b), 15_000).catch((error) => {
       console.log(
-        'TURN-ONLY',
+        'turn-only pair not on TURN; paths, fallbacks:',
         [...a.peers.values()].map((p) => p.path),
         a.stats([...a.peers.keys()][0]!).fallbacks,
       );
       throw error;
     });
-    const candidates = signals.flatMap((signal) =>
-      signal.kind === 'candidate'
-        ? [signal.candidate]
-        : signal.kind === 'description'
-          ? signal.sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'))
-          : [],
-    );
+    const candidates = signalledCandidates(signals);
     expect(candidates.length).toBeGreaterThan(0);
     for (const candidate of candidates) expect(candidate).toMatch(/ typ relay/);
     expect(a.stats(b.me.id).path).toBe('turn');
@@ -212,13 +217,7 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(seen).toEqual(['turn', 'turn']);
-    const fromShy = signals.flatMap((signal) =>
-      signal.kind === 'candidate'
-        ? [signal.candidate]
-        : signal.kind === 'description'
-          ? signal.sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'))
-          : [],
-    );
+    const fromShy = signalledCandidates(signals);
     expect(fromShy.length).toBeGreaterThan(0);
     for (const candidate of fromShy) expect(candidate).toMatch(/ typ relay/);
   });
