@@ -432,8 +432,8 @@ export function withDtlsRole(sdp: string): string {
  * the stack. Used on TURN links: with libdatachannel on both ends and the
  * answerer as client (the default), the client's first hello often reached
  * the server before its DTLS transport started and waited out OpenSSL's 1 s
- * retransmit (NAT lab, relay-only pairs: 8 of 35 attempts ~1.5 s instead of
- * ~0.57 s); with the offerer as client, 2 of 30.
+ * retransmit (NAT lab, relay-only pairs: 7 of 30 attempts took ~1.5 s
+ * instead of ~0.57 s); with the offerer as client, 8 of 102.
  */
 export function asDtlsClient(sdp: string): string {
   return sdp.replace(/^a=setup:actpass(?=\r?$)/gm, 'a=setup:active');
