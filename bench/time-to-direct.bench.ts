@@ -17,8 +17,8 @@ import { firefoxMissing, launchFirefox } from '../examples/arena/scripts/firefox
 import { type BenchOptions, type BenchTable, median, percentile } from './harness.js';
 import type { SideResult } from './time-to-direct/client.js';
 import {
-  benchPage,
   nodeKind,
+  openBenchPage,
   type PlayerKind,
   pageKind,
   servePage,
@@ -59,15 +59,8 @@ export default async function timeToDirect({ quick }: BenchOptions): Promise<Ben
   const closers: (() => Promise<unknown>)[] = [() => lobby.stop(200), () => site.close()];
   try {
     const kinds = new Map<string, PlayerKind>([['Node', nodeKind]]);
-    const open = async (browserPage: { goto(url: string): Promise<unknown>; evaluate: unknown }) => {
-      await browserPage.goto(site.url);
-      const page = benchPage(browserPage);
-      // No named functions in evaluated code: tsx's keepNames would wrap them in a missing `__name`.
-      await page.evaluate(async () => {
-        while (!('ttd' in globalThis)) await new Promise((resolve) => setTimeout(resolve, 10));
-      }, undefined);
-      return page;
-    };
+    const open = (browserPage: { goto(url: string): Promise<unknown>; evaluate: unknown }) =>
+      openBenchPage(browserPage, site.url);
     if (existsSync(CHROMIUM)) {
       const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
       closers.unshift(() => browser.close());

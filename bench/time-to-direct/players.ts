@@ -114,3 +114,20 @@ export async function startBenchLobby(): Promise<{ lobby: LobbyServer; url: stri
   const { port } = await lobby.start();
   return { lobby, url: `ws://127.0.0.1:${port}/` };
 }
+
+/**
+ * Opens the bench page in a browser tab and waits until its player API
+ * (`globalThis.ttd`) is up.
+ */
+export async function openBenchPage(
+  browserPage: { goto(url: string): Promise<unknown>; evaluate: unknown },
+  siteUrl: string,
+): Promise<BenchPage> {
+  await browserPage.goto(siteUrl);
+  const page = benchPage(browserPage);
+  // No named functions in evaluated code: tsx's keepNames would wrap them in a missing `__name`.
+  await page.evaluate(async () => {
+    while (!('ttd' in globalThis)) await new Promise((resolve) => setTimeout(resolve, 10));
+  }, undefined);
+  return page;
+}

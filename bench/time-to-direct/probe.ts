@@ -15,21 +15,15 @@
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../examples/arena/scripts/chromium.js';
 import { launchFirefox } from '../../examples/arena/scripts/firefox.js';
-import { benchPage, nodeKind, type PlayerKind, pageKind, servePage, startBenchLobby } from './players.js';
+import { nodeKind, openBenchPage, type PlayerKind, pageKind, servePage, startBenchLobby } from './players.js';
 
 const [left = 'Node', right = 'Node', triesText = '40'] = process.argv.slice(2);
 const { lobby, url } = await startBenchLobby();
 const site = await servePage();
 const closers: (() => Promise<unknown>)[] = [() => site.close(), () => lobby.stop(100)];
 const kinds = new Map<string, PlayerKind>([['Node', nodeKind]]);
-const open = async (browserPage: { goto(url: string): Promise<unknown>; evaluate: unknown }) => {
-  await browserPage.goto(site.url);
-  const page = benchPage(browserPage);
-  await page.evaluate(async () => {
-    while (!('ttd' in globalThis)) await new Promise((resolve) => setTimeout(resolve, 10));
-  }, undefined);
-  return page;
-};
+const open = (browserPage: { goto(url: string): Promise<unknown>; evaluate: unknown }) =>
+  openBenchPage(browserPage, site.url);
 if ([left, right].includes('Chromium')) {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
   closers.unshift(() => browser.close());
