@@ -392,6 +392,8 @@ describe('lobby control messages: rejections', () => {
         signal: { kind: 'candidate', candidate: 'x', sdpMLineIndex: -1 },
       },
       { type: 'signal', requestId: 1, signal: { kind: 'end-of-candidates' } },
+      { type: 'signal', requestId: 1, to: 'p', signal: { kind: 'end-of-candidates', lane: 'direct' } },
+      { type: 'signal', requestId: 1, to: 'p', signal: { kind: 'candidate', candidate: '', lane: true } },
       { type: 'ping', requestId: 1 },
       { type: 'ping', requestId: 1, t: 'now' },
     ];
