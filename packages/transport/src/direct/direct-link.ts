@@ -224,8 +224,14 @@ export class DirectLink {
     this.closed = true;
     clearInterval(this.timer);
     this.conditioned?.close(); // datagrams still in simulated flight die with the link
+    // Each on its own: a channel that throws on close must not leave the
+    // connection open (node-datachannel's threads would keep the process alive).
     try {
       this.channel?.close();
+    } catch {
+      // Already closed.
+    }
+    try {
       this.pc.close();
     } catch {
       // Already closed.
