@@ -57,6 +57,10 @@ export function respondToStunDatagram(
     return { accepted: false, reason: 'not-binding' };
   }
   const { transactionId } = message;
+  // FINGERPRINT only when the request carried one (ICE agents always do): a
+  // reply then exceeds its request by the mapped address alone (12 bytes for
+  // IPv4, 24 for IPv6), the least a Binding response can carry.
+  const fingerprint = message.fingerprint !== 'absent';
   const unknown = unknownComprehensionRequired(message);
   if (unknown.length > 0) {
     const response = buildBindingError({
@@ -65,8 +69,12 @@ export function respondToStunDatagram(
       reason: 'Unknown Attribute',
       unknownAttributes: unknown,
       software,
+      fingerprint,
     });
     return { accepted: false, reason: 'unknown-attribute', response };
   }
-  return { accepted: true, response: buildBindingSuccess({ transactionId, address: source, software }) };
+  return {
+    accepted: true,
+    response: buildBindingSuccess({ transactionId, address: source, software, fingerprint }),
+  };
 }

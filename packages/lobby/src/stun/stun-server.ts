@@ -18,7 +18,8 @@
  * 5. Every other Binding request gets a Binding success response carrying
  *    XOR-MAPPED-ADDRESS (the source address and port as the socket saw them;
  *    IPv4 peers of a dual-stack socket are reported as IPv4), SOFTWARE
- *    (unless disabled) and FINGERPRINT.
+ *    (only when asked for) and FINGERPRINT (only when the request carried
+ *    one), so a reply is its request plus the mapped address.
  *
  * The message handler never throws; socket errors go to `onError` and the
  * responder keeps serving.

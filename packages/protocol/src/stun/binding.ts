@@ -83,11 +83,13 @@ export interface BindingSuccessInput {
   address: TransportAddress;
   /** The server's SOFTWARE attribute; omitted when `undefined`. */
   software?: string | undefined;
+  /** Add FINGERPRINT (last). Default true; a server echoes the request's choice so a reply never grows by it unasked. */
+  fingerprint?: boolean | undefined;
 }
 
 /**
  * A Binding success response: XOR-MAPPED-ADDRESS, optional SOFTWARE,
- * FINGERPRINT last. The address is encoded as given (convert an
+ * FINGERPRINT last (unless `fingerprint: false`). The address is encoded as given (convert an
  * IPv4-mapped IPv6 address first, see {@link canonicalTransportAddress}).
  *
  * @throws `InvalidOptionError` on a bad address, port, transaction id or SOFTWARE.
@@ -106,6 +108,7 @@ export function buildBindingSuccess(input: BindingSuccessInput): Uint8Array {
     type: StunMessageType.BindingSuccessResponse,
     transactionId: input.transactionId,
     attributes,
+    fingerprint: input.fingerprint ?? true,
   });
 }
 
@@ -121,11 +124,13 @@ export interface BindingErrorInput {
   unknownAttributes?: readonly number[] | undefined;
   /** The server's SOFTWARE attribute; omitted when `undefined`. */
   software?: string | undefined;
+  /** Add FINGERPRINT (last). Default true. */
+  fingerprint?: boolean | undefined;
 }
 
 /**
  * A Binding error response: ERROR-CODE, UNKNOWN-ATTRIBUTES (when given),
- * optional SOFTWARE, FINGERPRINT last.
+ * optional SOFTWARE, FINGERPRINT last (unless `fingerprint: false`).
  *
  * @throws `InvalidOptionError` on a bad code, reason, attribute list, transaction id or SOFTWARE.
  */
@@ -146,6 +151,7 @@ export function buildBindingError(input: BindingErrorInput): Uint8Array {
     type: StunMessageType.BindingErrorResponse,
     transactionId: input.transactionId,
     attributes,
+    fingerprint: input.fingerprint ?? true,
   });
 }
 
