@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { InvalidOptionError } from '@handoff/protocol';
 import type { IceServer } from '@handoff/protocol/lobby';
 import {
+  DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
   DEFAULT_RELAY_FLUSH_WINDOW_MS,
   LOBBY_LIMIT_DEFAULTS,
   type LobbyLimitOptions,
@@ -52,6 +53,8 @@ export function helpText(): string {
     '  --public-url <url>      WebSocket URL clients reach this node at (redirects point there;',
     '                          HANDOFF_PUBLIC_URL). Default ws://<host>:<port>/',
     "  --node-id <id>          this node's id in the cluster (HANDOFF_NODE_ID). Default: random",
+    '  --redis-command-timeout-ms <n>  a Redis command unanswered this long fails: a stalled Redis',
+    `                          answers error Unavailable this fast (default ${DEFAULT_REDIS_COMMAND_TIMEOUT_MS}; HANDOFF_REDIS_COMMAND_TIMEOUT_MS)`,
     '  --trust-proxy           take client IPs from X-Forwarded-For (HANDOFF_TRUST_PROXY=1)',
     '  --no-metrics            do not serve GET /metrics (HANDOFF_NO_METRICS=1)',
     '  --turn-url <url>        a TURN server sharing --turn-secret, repeatable (HANDOFF_TURN_URLS, comma-separated)',
@@ -101,6 +104,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         redis: { type: 'string' },
         'public-url': { type: 'string' },
         'node-id': { type: 'string' },
+        'redis-command-timeout-ms': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'no-metrics': { type: 'boolean' },
         'relay-flush-window-ms': { type: 'string' },
@@ -168,6 +172,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       throw new InvalidOptionError('--node-id: [A-Za-z0-9_-], at most 64');
     options.nodeId = nodeId;
   }
+  const commandTimeout = text('redis-command-timeout-ms', 'HANDOFF_REDIS_COMMAND_TIMEOUT_MS');
+  if (commandTimeout !== undefined)
+    options.redisCommandTimeoutMs = integer('--redis-command-timeout-ms', commandTimeout, 10, 60_000);
   if (truthy('trust-proxy', 'HANDOFF_TRUST_PROXY')) options.trustProxy = true;
   if (truthy('no-metrics', 'HANDOFF_NO_METRICS')) options.metrics = false;
   const turnUrls =

@@ -21,6 +21,7 @@ export {
   type Authenticate,
   type AuthenticatedPlayer,
   type AuthenticateRequest,
+  DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
   DEFAULT_RELAY_FLUSH_WINDOW_MS,
   LOBBY_LIMIT_DEFAULTS,
   type LobbyLimitOptions,

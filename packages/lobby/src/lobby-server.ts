@@ -129,6 +129,10 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
     );
     this.state.hooks = { canCreateRoom: options.canCreateRoom, canJoinRoom: options.canJoinRoom };
     if (options.turn !== undefined) validateTurn(options.turn);
+    const commandTimeout = options.redisCommandTimeoutMs;
+    if (commandTimeout !== undefined && !(Number.isFinite(commandTimeout) && commandTimeout > 0)) {
+      throw new InvalidOptionError('redisCommandTimeoutMs: a positive number of milliseconds');
+    }
     if (options.adminToken !== undefined && options.adminToken.length < MIN_ADMIN_TOKEN_LENGTH) {
       throw new InvalidOptionError(`adminToken: at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
     }

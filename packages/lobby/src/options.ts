@@ -209,6 +209,15 @@ export interface LobbyServerOptions {
   publicUrl?: string;
   /** This node's id in the cluster (only with `redis`). Default: random per run. */
   nodeId?: string;
+  /**
+   * A Redis command unanswered this long fails, ms (only with `redis`): a
+   * stalled Redis (frozen, or unreachable without a reset) turns directory
+   * operations into `error Unavailable` this fast instead of hanging, and a
+   * node that heard nothing from Redis for longer than its liveness TTL
+   * reconnects (dropping the commands it queued). Default
+   * {@link DEFAULT_REDIS_COMMAND_TIMEOUT_MS}.
+   */
+  redisCommandTimeoutMs?: number;
   /** Identity hook. Default: anonymous players with the name they ask for. */
   authenticate?: Authenticate;
   /** Limits, see {@link LobbyLimitOptions}. */
@@ -264,6 +273,9 @@ export interface RoomJoinRequest {
   members: number;
   metadata: Metadata;
 }
+
+/** Default {@link LobbyServerOptions.redisCommandTimeoutMs}: a directory operation answers within about this, even with Redis frozen. */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 500;
 
 /** Default {@link LobbyServerOptions.relayFlushWindowMs}. */
 export const DEFAULT_RELAY_FLUSH_WINDOW_MS = 0;

@@ -53,6 +53,14 @@ describe('cluster options on the command line (#13)', () => {
     },
   );
 
+  it('--redis-command-timeout-ms / HANDOFF_REDIS_COMMAND_TIMEOUT_MS (a stalled Redis answers Unavailable this fast)', () => {
+    expect(options(['--redis-command-timeout-ms', '250']).redisCommandTimeoutMs).toBe(250);
+    expect(options([], { HANDOFF_REDIS_COMMAND_TIMEOUT_MS: '800' }).redisCommandTimeoutMs).toBe(800);
+    expect(options([]).redisCommandTimeoutMs).toBeUndefined();
+    expect(() => parseCli(['--redis-command-timeout-ms', '0'], {})).toThrow(InvalidOptionError);
+    expect(helpText()).toMatch(/--redis-command-timeout-ms.*default 500/s);
+  });
+
   it('the help names them', () => {
     expect(helpText()).toMatch(/--redis <url>.*HANDOFF_REDIS_URL/s);
     expect(helpText()).toContain('--public-url');

@@ -51,6 +51,16 @@ export class TestRedis {
     }
   }
 
+  /** Freezes it (SIGSTOP): the port still accepts connections and bytes, nothing answers. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen Redis run again (SIGCONT). */
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   /** Kills it (SIGKILL) and waits for the exit. */
   async stop(): Promise<void> {
     const child = this.child;

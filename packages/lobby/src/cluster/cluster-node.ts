@@ -24,6 +24,11 @@ export interface ClusterNodeOptions {
   heartbeatMs?: number;
   /** A node whose heartbeat is this old is dead, ms. Default 1500. */
   nodeTtlMs?: number;
+  /**
+   * A Redis command unanswered this long fails (and the operation answers
+   * `Unavailable`), ms. Default 500 (`DEFAULT_REDIS_COMMAND_TIMEOUT_MS`).
+   */
+  commandTimeoutMs?: number;
 }
 
 /** How old the copy of the directory that answers a list may be, ms. */
@@ -57,6 +62,10 @@ export class ClusterNode {
   /** The other nodes' rooms, synced incrementally. */
   private readonly mirror: DirectoryMirror;
   private beats = 0;
+  /** A heartbeat is under way (a slow Redis must not stack them up). */
+  private beating = false;
+  /** When Redis last answered a heartbeat, `performance.now()` ms. */
+  private answeredAt = performance.now();
   private stopped = false;
   private lastWarnAt = 0;
 
@@ -76,6 +85,9 @@ export class ClusterNode {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
+      // A frozen Redis (SIGSTOP, a stalled VM, a black-holed route) keeps the socket open and
+      // answers nothing: without this, every lookup would hang until the client gave up.
+      commandTimeout: options.commandTimeoutMs ?? 500,
       lazyConnect: true,
       retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 1000),
     });
@@ -85,6 +97,7 @@ export class ClusterNode {
     );
     this.redis.on('error', (error: Error) => this.warn('redis error', error));
     this.redis.on('ready', () => {
+      this.answeredAt = performance.now();
       this.metrics.redisUp.set(1);
       this.state.log.info({ nodeId: this.id }, 'redis ready: registering this node');
       this.reregister().catch((error: unknown) => this.warn('re-register failed', error));
@@ -286,7 +299,8 @@ export class ClusterNode {
   }
 
   private async heartbeat(): Promise<void> {
-    if (!this.available || this.stopped) return;
+    if (!this.available || this.stopped || this.beating) return;
+    this.beating = true;
     const started = performance.now();
     try {
       const ids = await this.redis
@@ -296,7 +310,8 @@ export class ClusterNode {
         .sadd(this.keys.nodes, this.id)
         .smembers(this.keys.nodes)
         .exec();
-      this.metrics.redisLatency.observe((performance.now() - started) / 1000);
+      this.answeredAt = performance.now();
+      this.metrics.redisLatency.observe((this.answeredAt - started) / 1000);
       // Our key had expired (this process stalled past the TTL, or Redis lost it): other
       // nodes may have reaped our rooms, so publish every one of them again.
       if (ids?.[0]?.[1] === 0) this.publisher.republishAll();
@@ -318,7 +333,25 @@ export class ClusterNode {
       if (dead.length > 0) await this.reap(dead);
     } catch (error) {
       this.warn('heartbeat failed', error);
+      this.reconnectIfStalled();
+    } finally {
+      this.beating = false;
     }
+  }
+
+  /**
+   * Redis has answered nothing for longer than the node TTL (frozen, or a
+   * route that drops packets): other nodes consider this one dead by now.
+   * Drop the connection and reconnect — the commands queued meanwhile are
+   * failed and freed, lookups answer `Unavailable` at once instead of after
+   * each command's timeout, and the `ready` of the new connection
+   * re-registers the node.
+   */
+  private reconnectIfStalled(): void {
+    if (performance.now() - this.answeredAt <= this.ttlMs || this.stopped) return;
+    this.state.log.warn({ nodeId: this.id }, 'redis stalled: reconnecting');
+    this.answeredAt = performance.now();
+    this.redis.disconnect(true);
   }
 
   /** Removes dead nodes' rooms from the directory (rooms another node restored meanwhile stay). */

@@ -83,12 +83,13 @@ export class DirectoryPublisher {
     try {
       const pipeline = this.redis.pipeline();
       const writes: { id: string; json: string; code: string }[] = [];
+      const withdrawn: string[] = [];
       for (const id of ids) {
         const room = rooms.get(id);
         const before = this.published.get(id);
         if (room === undefined) {
           if (before === undefined) continue;
-          this.published.delete(id);
+          withdrawn.push(id);
           pipeline.eval(
             WITHDRAW_ROOM,
             5,
@@ -121,7 +122,11 @@ export class DirectoryPublisher {
         );
       }
       if (pipeline.length === 0) return;
-      await pipeline.exec();
+      // A pipeline resolves even when its commands failed (timed out): each answer says.
+      const failed = (await pipeline.exec())?.find(([error]) => error !== null)?.[0];
+      if (failed) throw failed;
+      // Only now: a withdrawal that failed is tried again (its id stays published, so dirty means retry).
+      for (const id of withdrawn) this.published.delete(id);
       for (const write of writes) this.published.set(write.id, { json: write.json, code: write.code });
     } catch (error) {
       for (const id of ids) this.dirty.add(id);
@@ -131,9 +136,16 @@ export class DirectoryPublisher {
     }
   }
 
-  /** Every local room is written again with the next flush. */
+  /**
+   * Every local room is written again with the next flush; a room that
+   * closed while Redis was away is withdrawn then (it stays known as
+   * published until a withdrawal succeeds).
+   */
   republishAll(): void {
-    this.published.clear();
+    for (const [id, { code }] of this.published) {
+      this.published.set(id, { json: '', code });
+      this.dirty.add(id);
+    }
     for (const room of this.rooms.values()) this.dirty.add(room.id);
   }
 }

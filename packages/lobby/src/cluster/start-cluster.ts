@@ -4,7 +4,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { Registry } from 'prom-client';
 import type { LobbyEvents } from '../events.js';
 import type { LobbyState } from '../lobby-state.js';
-import type { LobbyServerOptions } from '../options.js';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS, type LobbyServerOptions } from '../options.js';
 import { attachCluster } from './attach.js';
 import { ClusterNode } from './cluster-node.js';
 
@@ -26,6 +26,7 @@ export async function startCluster(
       redis: options.redis,
       nodeId: options.nodeId ?? randomBytes(6).toString('hex'),
       publicUrl: options.publicUrl ?? defaultPublicUrl(listening, options.path),
+      commandTimeoutMs: options.redisCommandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
     },
     registry,
   );
