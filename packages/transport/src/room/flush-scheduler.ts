@@ -8,22 +8,30 @@ export interface Flushable {
  * messages (so every message of one game tick leaves in the same datagrams,
  * at once), and on a steady tick for acknowledgements and retransmission.
  */
-export class FlushScheduler {
-  private dirty = new Set<Flushable>();
-  private spare = new Set<Flushable>();
+export class FlushScheduler<L extends Flushable> {
+  private dirty = new Set<L>();
+  private spare = new Set<L>();
   private scheduled = false;
   private readonly timer: ReturnType<typeof setInterval>;
 
+  /**
+   * @param all - every link, for the steady tick
+   * @param tickMs - period of the steady tick, ms
+   * @param onError - one link's flush threw; the others were still flushed.
+   *   Called instead of throwing: the flushes run from a timer or a
+   *   microtask, where a throw would be an uncaught exception.
+   */
   constructor(
-    private readonly all: () => Iterable<Flushable>,
+    private readonly all: () => Iterable<L>,
     tickMs: number,
+    private readonly onError: (link: L, error: unknown) => void,
   ) {
-    this.timer = setInterval(() => flushEach(this.all(), performance.now()), tickMs);
+    this.timer = setInterval(() => flushEach(this.all(), performance.now(), this.onError), tickMs);
     (this.timer as { unref?: () => void }).unref?.();
   }
 
   /** Flushes `link` once the current task is done. */
-  schedule(link: Flushable): void {
+  schedule(link: L): void {
     this.dirty.add(link);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -34,11 +42,8 @@ export class FlushScheduler {
       const links = this.dirty;
       this.dirty = this.spare;
       this.spare = links;
-      try {
-        flushEach(links, now);
-      } finally {
-        links.clear();
-      }
+      flushEach(links, now, this.onError);
+      links.clear();
     });
   }
 
@@ -50,16 +55,18 @@ export class FlushScheduler {
 
 /**
  * Flushes every link even if one throws (one peer's failure must not starve
- * the others), then rethrows the first error: a bug is reported, not hidden.
+ * the others); each failure is reported, not hidden and not thrown.
  */
-function flushEach(links: Iterable<Flushable>, now: number): void {
-  let failure: { error: unknown } | undefined;
+function flushEach<L extends Flushable>(
+  links: Iterable<L>,
+  now: number,
+  onError: (link: L, error: unknown) => void,
+): void {
   for (const link of links) {
     try {
       link.flush(now);
     } catch (error) {
-      failure ??= { error };
+      onError(link, error);
     }
   }
-  if (failure !== undefined) throw failure.error;
 }

@@ -40,6 +40,13 @@ export interface RoomEvents<M> {
    * reached every other peer.
    */
   'broadcast:skipped': (event: { peer: Peer; channel: string; error: HandoffError }) => void;
+  /**
+   * Sending to one peer threw (a bug, or a native WebRTC failure): that
+   * peer's datagrams of this flush are lost to it (reliable ones are sent
+   * again later), every other peer was still served. Nothing is thrown: the
+   * flushes run from timers.
+   */
+  'flush:error': (event: { peer: Peer; error: Error }) => void;
   /** A peer's traffic moved to another path. */
   'path:change': (event: { peer: Peer; from: PathKind; to: PathKind; reason: string }) => void;
   /** This player is no longer in the room (it left, was removed, or its session could not be resumed). */

@@ -56,7 +56,7 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private readonly context: RemotePeerContext<M>;
   private readonly channelIndex = new Map<string, number>();
   private readonly directConditioner = new PathConditioner(() => this.conditioner, 'direct');
-  private readonly scheduler: FlushScheduler;
+  private readonly scheduler: FlushScheduler<RemotePeer<M>>;
   private readonly unsubscribe: (() => void)[] = [];
   private active = true;
   /** Relay datagrams that arrived before the game could listen (see the constructor). */
@@ -97,7 +97,15 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       sendRelay: (peerIndex, datagram) => this.lobby.sendRelay(peerIndex, datagram),
       deliver: (from, channelIndex, payload) => this.deliver(from, channelIndex, payload),
     };
-    this.scheduler = new FlushScheduler(() => this.remotes.values(), behaviour.tickMs ?? 10);
+    this.scheduler = new FlushScheduler(
+      () => this.remotes.values(),
+      behaviour.tickMs ?? 10,
+      (link, error) =>
+        this.emit('flush:error', {
+          peer: link.peer,
+          error: error instanceof Error ? error : new Error(String(error)),
+        }),
+    );
     for (const member of joined.members) this.join(member);
     this.listen();
     // The game attaches its listeners when the join's promise resolves (a
