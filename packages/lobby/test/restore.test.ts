@@ -256,4 +256,34 @@ describe('restoring rooms after a lobby restart (room tickets)', () => {
     const bobState = await bob.raw.nextOfType('room:joined');
     expect(bobState.members.map((member) => member.id)).not.toContain(before.carol.id);
   });
+  it('a player kicked from a password room cannot restore into it with the ticket it held', async () => {
+    const url = await lobbyWith({ resumeSecret: SECRET });
+    const alice = await client(url, 'alice');
+    const carol = await client(url, 'carol');
+    const created = await alice.createRoom({ name: 'R', capacity: 4, visibility: 'private', password: 'pw' });
+    const carolJoined = await carol.request({ type: 'room:join', roomId: created.room.id, password: 'pw' });
+    if (carolJoined.type !== 'room:joined') throw new Error(JSON.stringify(carolJoined));
+    lobbies[0]!.kick(carol.welcome!.playerId, 'cheating');
+    const aliceLeave = await alice.nextOfType('presence:leave');
+    expect(aliceLeave).toMatchObject({ reason: 'kicked' });
+    await lobbies[0]!.stop(200);
+    lobbies.length = 0;
+
+    const restarted = await lobbyWith({ resumeSecret: SECRET });
+    const back = await comeBack(restarted, {
+      token: alice.welcome!.sessionToken,
+      ticket: aliceLeave.ticket!,
+    });
+    expect((await back.raw.nextOfType('room:joined')).room.id).toBe(created.room.id);
+    const again = await RawClient.open(restarted);
+    clients.push(again);
+    const refused = await again.request({
+      type: 'hello',
+      protocolVersion: 2,
+      name: 'x',
+      resumeToken: carol.welcome!.sessionToken,
+      restore: { ticket: carolJoined.ticket! },
+    });
+    expect(refused.type === 'error' && refused.code).toBe(LobbyErrorCode.AuthFailed);
+  });
 });
