@@ -53,6 +53,66 @@ describe.skipIf(missing !== undefined)('cluster-wide limits', () => {
     expect(LobbyErrorCode.RateLimited).toBe(5);
   });
 
+  it('wrong room passwords count per address across nodes: 2 nodes do not give a guesser 2 budgets', async () => {
+    redis = await TestRedis.start();
+    const urls: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const lobby = createLobbyServer({
+        port: 0,
+        host: '127.0.0.1',
+        stunPort: false,
+        logger: pino({ level: 'silent' }),
+        redis: redis.url,
+        nodeId: `password${i}`,
+        // 3 wrong passwords a minute per address; the per-player and per-room budgets are not what is tested.
+        limits: {
+          maxWrongPasswordsPerMinutePerIp: 3,
+          maxWrongPasswordsPerMinute: 100,
+          maxWrongPasswordsPerMinutePerRoom: 100,
+        },
+      });
+      lobbies.push(lobby);
+      urls.push(`ws://127.0.0.1:${(await lobby.start()).port}/`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // A room with a password on each node, and a guesser on each node trying the local room.
+    const codes: string[] = [];
+    for (const [i, url] of urls.entries()) {
+      const owner = await connect(url, { name: `owner${i}` });
+      clients.push(owner);
+      const room = await owner.createRoom({
+        name: `locked${i}`,
+        capacity: 4,
+        visibility: 'private',
+        password: 'right',
+      });
+      codes.push(room.code);
+    }
+    const guessers = await Promise.all(urls.map((url, i) => connect(url, { name: `g${i}` })));
+    clients.push(...guessers);
+    const attempt = (i: number, password: string): Promise<string> =>
+      guessers[i]!.joinRoom({ code: codes[i]! }, password).then(
+        () => 'joined',
+        (error: unknown) => (error instanceof LobbyRequestError ? error.lobbyCodeName : String(error)),
+      );
+    // The right password gets in (and costs nothing).
+    const friend = await connect(urls[1]!, { name: 'friend' });
+    clients.push(friend);
+    expect((await friend.joinRoom({ code: codes[1]! }, 'right')).code).toBe(codes[1]);
+    const outcomes: string[] = [];
+    // 4 wrong passwords from one address, alternating nodes (2 per node: each node alone allows 3).
+    for (let n = 0; n < 4; n++) outcomes.push(await attempt(n % 2, `wrong${n}`));
+    // The budget is spent for the whole cluster: even the right password waits now.
+    outcomes.push(await attempt(0, 'right'));
+    expect(outcomes).toEqual([
+      'WrongPassword',
+      'WrongPassword',
+      'WrongPassword',
+      'RateLimited',
+      'RateLimited',
+    ]);
+  });
+
   it('room creations count per address across nodes', async () => {
     redis = await TestRedis.start();
     const urls: string[] = [];

@@ -67,12 +67,13 @@ export interface LobbyLimitOptions {
    * Open TCP connections from one address (an IPv4 address or an IPv6
    * `/ipv6PrefixBits` prefix), counted when the socket opens — before the
    * HTTP headers and the WebSocket upgrade, so a slowloris cannot hold more.
-   * A socket over the limit is closed at once (4006 once upgraded). Default 32.
+   * A socket over the limit is closed at once (4006 once upgraded). With
+   * `redis` it stays per node (docs/scaling.md says why). Default 32.
    */
   maxConnectionsPerIp: number;
   /** Rooms one player may create per minute (`error TooManyRooms` beyond). Default 10. */
   maxRoomsCreatedPerMinute: number;
-  /** Rooms one address may create per minute, however many players it opens (`error TooManyRooms`). Default 30. */
+  /** Rooms one address may create per minute, however many players it opens (`error TooManyRooms`; with `redis`, on every node together). Default 30. */
   maxRoomsCreatedPerMinutePerIp: number;
   /** Rooms created by one address that may exist at once (`error TooManyRooms`): 1% of `maxRooms` by default. Default 100. */
   maxLiveRoomsPerIp: number;
@@ -91,7 +92,7 @@ export interface LobbyLimitOptions {
   maxSignalsPerSecond: number;
   /** Wrong room passwords per player per minute before joins are refused with `error RateLimited`. Default 10. */
   maxWrongPasswordsPerMinute: number;
-  /** Wrong room passwords per address per minute (all its players together). Default 20. */
+  /** Wrong room passwords per address per minute (all its players together; with `redis`, on every node together). Default 20. */
   maxWrongPasswordsPerMinutePerIp: number;
   /**
    * Wrong passwords per room per minute, from everyone: past it, joins to that
@@ -102,7 +103,7 @@ export interface LobbyLimitOptions {
   maxWrongPasswordsPerMinutePerRoom: number;
   /** Joins by a code that names no room, per player per minute (`error RateLimited` beyond). Default 10. */
   maxFailedCodeLookupsPerMinute: number;
-  /** Joins by a code that names no room, per address per minute. Default 30. */
+  /** Joins by a code that names no room, per address per minute (with `redis`, on every node together). Default 30. */
   maxFailedCodeLookupsPerMinutePerIp: number;
   /** `room:list` requests per player per minute (bursts of 5; `error RateLimited` beyond). Default 30. */
   maxRoomListsPerMinute: number;

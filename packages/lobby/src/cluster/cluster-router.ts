@@ -9,6 +9,7 @@ import type { Player } from '../player.js';
 import type { ClusterNode } from './cluster-node.js';
 import { type DirectoryEntry, entryMatches } from './directory-entry.js';
 import { ClusterUnavailableError } from './errors.js';
+import type { AddressCounter } from './keys.js';
 
 /**
  * Routes the control messages that need the whole cluster: `room:list`
@@ -34,9 +35,33 @@ export function routeControl(
       const target = roomId !== undefined ? { roomId } : { code: message.code ?? '' };
       const here =
         roomId !== undefined ? state.rooms.get(roomId) : state.rooms.byJoinCode(message.code ?? '');
-      if (here !== undefined) return false;
-      if (roomId === undefined && codeGuessingLimited(state, player)) return false;
       const address = state.addresses.key(player.connection?.ip ?? 'unknown');
+      if (here !== undefined) {
+        // Every join of a room ends on its node: wrong passwords are counted here, per address cluster-wide.
+        if (!here.hasPassword || passwordGuessingLimited(state, player)) return false;
+        settle(
+          state,
+          player,
+          message.requestId,
+          underClusterBudget(node, 'wrongpw', address, state.limits.maxWrongPasswordsPerMinutePerIp).then(
+            (under) => {
+              if (!under) {
+                state.fail(
+                  player,
+                  LobbyErrorCode.RateLimited,
+                  'too many wrong passwords; wait a minute',
+                  message.requestId,
+                );
+                return;
+              }
+              if (!here.passwordMatches(message.password)) node.countPerMinute('wrongpw', address);
+              local();
+            },
+          ),
+        );
+        return true;
+      }
+      if (roomId === undefined && codeGuessingLimited(state, player)) return false;
       settle(
         state,
         player,
@@ -52,12 +77,9 @@ export function routeControl(
         state,
         player,
         message.requestId,
-        // Redis away: creating rooms here still works (the per-node budget applies).
-        node
-          .perMinute('create', address)
-          .catch(unavailableAsZero)
-          .then((created) => {
-            if (created >= state.limits.maxRoomsCreatedPerMinutePerIp) {
+        underClusterBudget(node, 'create', address, state.limits.maxRoomsCreatedPerMinutePerIp).then(
+          (under) => {
+            if (!under) {
               state.fail(
                 player,
                 LobbyErrorCode.TooManyRooms,
@@ -69,7 +91,8 @@ export function routeControl(
             // Attempts count (the lobby may still refuse for its own reasons).
             node.countPerMinute('create', address);
             local();
-          }),
+          },
+        ),
       );
       return true;
     }
@@ -133,10 +156,23 @@ async function joinElsewhere(
   local();
 }
 
-/** A count that could not be read because Redis is away counts as 0 (other errors stay errors). */
-function unavailableAsZero(error: unknown): number {
-  if (error instanceof ClusterUnavailableError) return 0;
-  throw error;
+/**
+ * Whether `address` saw fewer than `limit` events of `kind` in the last
+ * minute on every node together. Redis away: yes — the lobby's own
+ * per-node budget for the same limit still applies (other errors stay errors).
+ */
+async function underClusterBudget(
+  node: ClusterNode,
+  kind: AddressCounter,
+  address: string,
+  limit: number,
+): Promise<boolean> {
+  try {
+    return (await node.perMinute(kind, address)) < limit;
+  } catch (error) {
+    if (error instanceof ClusterUnavailableError) return true;
+    throw error;
+  }
 }
 
 /** Sends `error Redirect` with where to go. */
@@ -177,6 +213,13 @@ function codeGuessingLimited(state: LobbyState, player: Player): boolean {
   const now = performance.now();
   const address = state.addresses.of(player.connection?.ip ?? 'unknown', now);
   return player.failedCodeLookups.available(now) < 1 || address.failedCodeLookups.available(now) < 1;
+}
+
+/** Whether password joins are refused now by the player's or address's own budget on this node (the lobby's handler then says so). */
+function passwordGuessingLimited(state: LobbyState, player: Player): boolean {
+  const now = performance.now();
+  const address = state.addresses.of(player.connection?.ip ?? 'unknown', now);
+  return player.wrongPasswords.available(now) < 1 || address.wrongPasswords.available(now) < 1;
 }
 
 /** Redis trouble becomes `error Unavailable`; anything else is logged as internal. */

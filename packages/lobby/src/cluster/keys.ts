@@ -25,12 +25,12 @@ export interface ClusterKeys {
   token(digest: string): string;
   /** String set NX: a room ticket used once cluster-wide. */
   ticket(digest: string): string;
-  /** Counter with a TTL: events of one kind (`codefail`, `create`) from an address in one minute, cluster-wide. */
+  /** Counter with a TTL: events of one kind (`codefail`, `create`, `wrongpw`) from an address in one minute, cluster-wide. */
   perMinute(kind: AddressCounter, address: string, minute: number): string;
 }
 
-/** What the cluster counts per address and minute: unknown join codes, room creations. */
-export type AddressCounter = 'codefail' | 'create';
+/** What the cluster counts per address and minute: unknown join codes, room creations, wrong room passwords. */
+export type AddressCounter = 'codefail' | 'create' | 'wrongpw';
 
 /** The keys under `prefix`. */
 export function clusterKeys(prefix = 'handoff:'): ClusterKeys {
