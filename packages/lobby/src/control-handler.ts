@@ -95,9 +95,8 @@ export function handleControl(
       forwardSignal(state, player, message, now);
       return;
     case 'telemetry':
-      // Not answered; past its budget a report is dropped (clients send one every 5 s).
-      if (player.room !== undefined && player.telemetryReports.take(1, now))
-        state.telemetry.record(player, player.room, message);
+      // Not answered; past its budget a report is dropped (clients send one a second).
+      state.telemetry.receive(player, message, now);
       return;
   }
 }

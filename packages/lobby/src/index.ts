@@ -15,6 +15,12 @@
  *
  * @packageDocumentation
  */
+export {
+  type PairView,
+  TELEMETRY_REPORT_BURST,
+  TELEMETRY_REPORTS_PER_SECOND,
+  type TelemetryReportOutcome,
+} from './admin/telemetry.js';
 export type { LobbyEvents } from './events.js';
 export { createLobbyServer, type LobbyAddress, LobbyServer } from './lobby-server.js';
 export {

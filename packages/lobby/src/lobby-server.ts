@@ -447,6 +447,8 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
       message = decodeClientMessage(data);
     } catch (error) {
       const requestId = error instanceof InvalidControlMessageError ? error.requestId : undefined;
+      if (error instanceof InvalidControlMessageError && error.messageType === 'telemetry')
+        this.state.telemetry.refused();
       const code =
         error instanceof MessageTooLargeError ? LobbyErrorCode.MessageTooLarge : LobbyErrorCode.BadRequest;
       const text = error instanceof HandoffError ? error.message : 'malformed control frame';

@@ -172,6 +172,7 @@ export class LobbyState {
         ticket: this.ticketFor(member, room),
       });
     if (newHost !== undefined) this.broadcast(room, { type: 'host:change', hostId: newHost });
+    this.telemetry.forgetPlayer(room.id, player.id);
     this.events.emit('room:leave', { roomId: room.id, playerId: player.id, reason });
     if (room.members.length === 0) this.scheduleClose(room);
   }

@@ -28,6 +28,8 @@ import {
   type ServerMessage,
   ServerMessageType,
   shouldReconnectAfterClose,
+  TELEMETRY_FALLBACK_REASONS,
+  telemetryFallbackReason,
 } from '../src/lobby/index.js';
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -111,9 +113,15 @@ const clientSamples: ClientMessage[] = [
         path: 'direct',
         timeToDirectMs: 240,
         rttMs: 31.5,
-        fallbacks: [{ reason: 'heartbeats missed', count: 2 }],
+        fallbacks: [
+          { reason: 'heartbeats-missed', count: 2 },
+          { reason: 'replaced', count: 1 },
+        ],
+        nat: { ice: 'reached', local: 'srflx', remote: 'prflx' },
       },
-      { peerId: 'p2', path: 'relay' },
+      { peerId: 'p2', path: 'relay', nat: { ice: 'unreached' } },
+      { peerId: 'p3', path: 'turn', rttMs: 0, nat: { ice: 'reached', local: 'relay', remote: 'host' } },
+      { peerId: 'p4', path: 'relay', nat: { ice: 'untried' } },
     ],
   },
 ];
@@ -396,6 +404,54 @@ describe('lobby control messages: rejections', () => {
       { type: 'signal', requestId: 1, to: 'p', signal: { kind: 'candidate', candidate: '', lane: true } },
       { type: 'ping', requestId: 1 },
       { type: 'ping', requestId: 1, t: 'now' },
+      { type: 'telemetry', requestId: 1 },
+      { type: 'telemetry', requestId: 1, pairs: [{ peerId: 'p', path: 'lan' }] },
+      { type: 'telemetry', requestId: 1, pairs: [{ peerId: 'p', path: 'relay', rttMs: -1 }] },
+      { type: 'telemetry', requestId: 1, pairs: [{ peerId: 'p', path: 'relay', timeToDirectMs: 3_600_001 }] },
+      {
+        type: 'telemetry',
+        requestId: 1,
+        pairs: [{ peerId: 'p', path: 'relay', fallbacks: [{ reason: '', count: 1 }] }],
+      },
+      {
+        type: 'telemetry',
+        requestId: 1,
+        pairs: [{ peerId: 'p', path: 'relay', fallbacks: [{ reason: 'x'.repeat(65), count: 1 }] }],
+      },
+      {
+        type: 'telemetry',
+        requestId: 1,
+        pairs: [{ peerId: 'p', path: 'relay', fallbacks: [{ reason: 'x', count: 0 }] }],
+      },
+      {
+        type: 'telemetry',
+        requestId: 1,
+        pairs: [
+          {
+            peerId: 'p',
+            path: 'relay',
+            fallbacks: Array.from({ length: 9 }, () => ({ reason: 'x', count: 1 })),
+          },
+        ],
+      },
+      { type: 'telemetry', requestId: 1, pairs: [{ peerId: 'p', path: 'relay', nat: {} }] },
+      { type: 'telemetry', requestId: 1, pairs: [{ peerId: 'p', path: 'relay', nat: { ice: 'maybe' } }] },
+      {
+        type: 'telemetry',
+        requestId: 1,
+        pairs: [{ peerId: 'p', path: 'relay', nat: { ice: 'reached', local: 'public' } }],
+      },
+      {
+        type: 'telemetry',
+        requestId: 1,
+        pairs: [{ peerId: 'p', path: 'relay', nat: { ice: 'reached', remote: 1 } }],
+      },
+      { type: 'telemetry', requestId: 1, pairs: [{ peerId: 'p', path: 'relay', nat: 'symmetric' }] },
+      {
+        type: 'telemetry',
+        requestId: 1,
+        pairs: Array.from({ length: 64 }, (_, i) => ({ peerId: `p${i}`, path: 'relay' })),
+      },
     ];
     for (const body of cases) {
       const error = rejects(() => decodeClientMessage(rawFrame(body)), InvalidControlMessageError);
@@ -410,6 +466,25 @@ describe('lobby control messages: rejections', () => {
       );
       expect(error.requestId).toBeUndefined();
     }
+  });
+
+  it('decodes a telemetry fallback reason outside the fixed set as other (bounded metric labels)', () => {
+    const report = (reason: string) =>
+      decodeClientMessage(
+        rawFrame({
+          type: 'telemetry',
+          requestId: 1,
+          pairs: [{ peerId: 'p', path: 'relay', fallbacks: [{ reason, count: 3 }] }],
+        }),
+      );
+    for (const reason of ['heartbeats missed', 'x'.repeat(64), 'OTHER', '__proto__', 'connection-failed ']) {
+      expect(report(reason)).toMatchObject({ pairs: [{ fallbacks: [{ reason: 'other', count: 3 }] }] });
+    }
+    for (const reason of TELEMETRY_FALLBACK_REASONS) {
+      expect(report(reason)).toMatchObject({ pairs: [{ fallbacks: [{ reason, count: 3 }] }] });
+    }
+    expect(telemetryFallbackReason('no-webrtc')).toBe('no-webrtc');
+    expect(telemetryFallbackReason('no WebRTC: missing')).toBe('other');
   });
 
   it('rejects over-long strings and oversized metadata', () => {

@@ -1,4 +1,11 @@
-import type { TelemetryMessage } from '@handoff/protocol/lobby';
+import {
+  type IceCandidateType,
+  TELEMETRY_ICE_OUTCOMES,
+  type TelemetryIceOutcome,
+  type TelemetryMessage,
+  type TelemetryNat,
+  telemetryFallbackReason,
+} from '@handoff/protocol/lobby';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Player } from '../player.js';
 import type { Room } from '../room.js';
@@ -13,6 +20,8 @@ export interface PairView {
   rttMs: [number | undefined, number | undefined];
   /** Time to direct as reported (the later side), ms. */
   timeToDirectMs: number | undefined;
+  /** The NAT behaviour each side reports (ICE outcome, selected candidate types). */
+  nat: [TelemetryNat | undefined, TelemetryNat | undefined];
   /** When the latest report about this pair arrived (ms since the epoch). */
   updatedAt: number;
 }
@@ -22,11 +31,31 @@ interface Side {
   path: 'relay' | 'turn' | 'direct';
   rttMs: number | undefined;
   timeToDirectMs: number | undefined;
+  nat: TelemetryNat | undefined;
   at: number;
 }
 
-/** Reports older than this no longer count in the gauges, ms (a client reports every 5 s). */
-const STALE_MS = 20_000;
+/** One room's telemetry: each side's latest view, and the pairs whose time to direct was observed. */
+interface RoomTelemetry {
+  /** `reporter\npeer` → that side's view. */
+  readonly sides: Map<string, Side>;
+  /** Pairs (`a\nb`, ids sorted) whose time to direct was already observed (once per pair). */
+  readonly timed: Set<string>;
+}
+
+/**
+ * Reports older than this no longer count in the gauges, ms (a client
+ * reports every second; clients before 0.x every 5 s).
+ */
+const STALE_MS = 10_000;
+
+/** Telemetry reports a player may send per second on average; more are dropped (a client sends one a second). */
+export const TELEMETRY_REPORTS_PER_SECOND = 1;
+/** Telemetry reports a player may send back to back (timer drift, a stalled event loop) before the average applies. */
+export const TELEMETRY_REPORT_BURST = 3;
+
+/** What became of a telemetry report: the `outcome` label of `handoff_telemetry_reports_total`. */
+export type TelemetryReportOutcome = 'recorded' | 'throttled' | 'not-in-room' | 'invalid';
 
 /**
  * Connectivity telemetry from clients: the latest view of every pair, by
@@ -37,12 +66,11 @@ const STALE_MS = 20_000;
  * room are kept, so a client cannot invent pairs.
  */
 export class Telemetry {
-  /** Room id → `reporter\npeer` → that side's view. */
-  private readonly rooms = new Map<string, Map<string, Side>>();
+  /** Room id → its telemetry (dropped with the room; a leaving player's entries go with it). */
+  private readonly rooms = new Map<string, RoomTelemetry>();
   private readonly timeToDirect: Histogram;
   private readonly fallbacks: Counter<'reason'>;
-  /** Pairs whose time to direct was already observed (once per pair). */
-  private readonly timed = new Set<string>();
+  private readonly reports: Counter<'outcome'>;
 
   constructor(registry: Registry, rooms: () => Iterable<Room>) {
     const relayBytes = new Gauge({
@@ -66,6 +94,44 @@ export class Telemetry {
       help: 'Falls back from a direct link to the relay, by reason, as clients report them',
       labelNames: ['reason'],
       registers: [registry],
+    });
+    this.reports = new Counter({
+      name: 'handoff_telemetry_reports_total',
+      help: 'Telemetry reports from clients by outcome: recorded, throttled (over the rate limit), not-in-room, invalid (refused by the decoder)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    const ice = new Gauge({
+      name: 'handoff_pair_sides_by_ice',
+      help: 'Pair sides by what their WebRTC attempts achieved (untried, unreached: ICE never connected, reached), from client reports',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect: () => {
+        const counts = new Map<TelemetryIceOutcome, number>(TELEMETRY_ICE_OUTCOMES.map((o) => [o, 0]));
+        for (const side of this.fresh())
+          if (side.nat !== undefined) counts.set(side.nat.ice, counts.get(side.nat.ice)! + 1);
+        for (const [outcome, value] of counts) ice.set({ outcome }, value);
+      },
+    });
+    const candidates = new Gauge({
+      name: 'handoff_pair_sides_by_candidates',
+      help: 'Pair sides by the candidate types of the selected pair of their latest connected WebRTC link (local: the reporter, remote: its peer), from client reports',
+      labelNames: ['local', 'remote'],
+      registers: [registry],
+      collect: () => {
+        candidates.reset();
+        const counts = new Map<string, number>();
+        for (const side of this.fresh()) {
+          const { local, remote } = side.nat ?? {};
+          if (local === undefined || remote === undefined) continue;
+          const key = `${local} ${remote}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+        for (const [key, value] of counts) {
+          const [local, remote] = key.split(' ') as [IceCandidateType, IceCandidateType];
+          candidates.set({ local, remote }, value);
+        }
+      },
     });
     const pairs = new Gauge({
       name: 'handoff_pairs',
@@ -101,28 +167,51 @@ export class Telemetry {
     });
   }
 
+  /**
+   * Takes a decoded report from a player: recorded if the player is in a
+   * room and within its budget ({@link TELEMETRY_REPORTS_PER_SECOND}), else
+   * dropped unanswered. Every report is counted by outcome.
+   */
+  receive(player: Player, report: TelemetryMessage, now: number): TelemetryReportOutcome {
+    const room = player.room;
+    const outcome: TelemetryReportOutcome =
+      room === undefined ? 'not-in-room' : player.telemetryReports.take(1, now) ? 'recorded' : 'throttled';
+    this.reports.inc({ outcome });
+    if (room !== undefined && outcome === 'recorded') this.record(player, room, report);
+    return outcome;
+  }
+
+  /** A telemetry report the decoder refused (counted; the sender got `error BadRequest`). */
+  refused(): void {
+    this.reports.inc({ outcome: 'invalid' });
+  }
+
   /** Takes a player's report about its room's pairs. */
   record(player: Player, room: Room, report: TelemetryMessage, now = Date.now()): void {
-    let sides = this.rooms.get(room.id);
-    if (sides === undefined) {
-      sides = new Map();
-      this.rooms.set(room.id, sides);
+    let state = this.rooms.get(room.id);
+    if (state === undefined) {
+      state = { sides: new Map(), timed: new Set() };
+      this.rooms.set(room.id, state);
     }
     for (const pair of report.pairs) {
       if (pair.peerId === player.id || !room.members.some((member) => member.id === pair.peerId)) continue;
-      sides.set(`${player.id}\n${pair.peerId}`, {
+      state.sides.set(`${player.id}\n${pair.peerId}`, {
         path: pair.path,
         rttMs: pair.rttMs,
         timeToDirectMs: pair.timeToDirectMs,
+        nat: pair.nat,
         at: now,
       });
-      const key = [player.id, pair.peerId].sort().join('\n');
-      if (pair.timeToDirectMs !== undefined && !this.timed.has(key)) {
-        this.timed.add(key);
-        this.timeToDirect.observe(pair.timeToDirectMs / 1000);
+      if (pair.timeToDirectMs !== undefined) {
+        const key = player.id < pair.peerId ? `${player.id}\n${pair.peerId}` : `${pair.peerId}\n${player.id}`;
+        if (!state.timed.has(key)) {
+          state.timed.add(key);
+          this.timeToDirect.observe(pair.timeToDirectMs / 1000);
+        }
       }
+      // The decoder already maps reasons to the fixed set; mapped again so no caller can add a label.
       for (const fallback of pair.fallbacks ?? [])
-        this.fallbacks.inc({ reason: fallback.reason }, fallback.count);
+        this.fallbacks.inc({ reason: telemetryFallbackReason(fallback.reason) }, fallback.count);
     }
   }
 
@@ -131,9 +220,23 @@ export class Telemetry {
     this.rooms.delete(roomId);
   }
 
+  /** Forgets what was reported by and about a player that left a room. */
+  forgetPlayer(roomId: string, playerId: string): void {
+    const state = this.rooms.get(roomId);
+    if (state === undefined) return;
+    for (const key of state.sides.keys()) if (involves(key, playerId)) state.sides.delete(key);
+    for (const key of state.timed) if (involves(key, playerId)) state.timed.delete(key);
+  }
+
+  /** Entries kept for a room (sides, timed pairs): for tests of the clean-up. */
+  size(roomId: string): { sides: number; timed: number } {
+    const state = this.rooms.get(roomId);
+    return { sides: state?.sides.size ?? 0, timed: state?.timed.size ?? 0 };
+  }
+
   /** Every pair of a room as its members last reported it. */
   pairs(room: Room): PairView[] {
-    const sides = this.rooms.get(room.id);
+    const sides = this.rooms.get(room.id)?.sides;
     const out: PairView[] = [];
     const ids = room.members.map((member) => member.id).sort();
     for (let i = 0; i < ids.length; i++) {
@@ -147,6 +250,7 @@ export class Telemetry {
           paths: [ab?.path, ba?.path],
           rttMs: [ab?.rttMs, ba?.rttMs],
           timeToDirectMs: times.length === 0 ? undefined : Math.max(...times),
+          nat: [ab?.nat, ba?.nat],
           updatedAt: Math.max(ab?.at ?? 0, ba?.at ?? 0),
         });
       }
@@ -157,7 +261,7 @@ export class Telemetry {
   private fresh(): Side[] {
     const now = Date.now();
     const out: Side[] = [];
-    for (const sides of this.rooms.values())
+    for (const { sides } of this.rooms.values())
       for (const side of sides.values()) if (now - side.at < STALE_MS) out.push(side);
     return out;
   }
@@ -176,7 +280,7 @@ export class Telemetry {
   private playerCounts(): { direct: number; turn: number; mixed: number; relay: number } {
     const now = Date.now();
     const byPlayer = new Map<string, Set<string>>();
-    for (const sides of this.rooms.values()) {
+    for (const { sides } of this.rooms.values()) {
       for (const [key, side] of sides) {
         if (now - side.at >= STALE_MS) continue;
         const reporter = key.split('\n')[0]!;
@@ -194,4 +298,10 @@ export class Telemetry {
     }
     return counts;
   }
+}
+
+/** Whether a `a\nb` key names `playerId` on either side. */
+function involves(key: string, playerId: string): boolean {
+  const cut = key.indexOf('\n');
+  return key.slice(0, cut) === playerId || key.slice(cut + 1) === playerId;
 }

@@ -35,6 +35,13 @@ import {
 } from './fields.js';
 import { MAX_PASSWORD_LENGTH, MAX_ROOMS_LISTED } from './limits.js';
 import { ClientMessageType } from './message-types.js';
+import {
+  ICE_CANDIDATE_TYPES,
+  MAX_TELEMETRY_FALLBACK_REASONS,
+  MAX_TELEMETRY_PAIRS,
+  TELEMETRY_ICE_OUTCOMES,
+  telemetryFallbackReason,
+} from './telemetry.js';
 import type {
   ClientMessage,
   ClientSignalMessage,
@@ -48,6 +55,7 @@ import type {
   RoomRestore,
   RoomSetMetadataMessage,
   TelemetryMessage,
+  TelemetryNat,
   TelemetryPair,
 } from './types.js';
 
@@ -160,8 +168,6 @@ function ping(r: Record<string, unknown>): PingMessage {
 }
 
 const TELEMETRY_PATHS = ['relay', 'turn', 'direct'] as const;
-/** Most pairs in one telemetry report (a room of 64). */
-const MAX_TELEMETRY_PAIRS = 63;
 
 function telemetry(r: Record<string, unknown>): TelemetryMessage {
   return {
@@ -186,16 +192,31 @@ function telemetryPair(value: unknown, field: string): TelemetryPair {
   const rtt = optional(own(r, 'rttMs'), (v) => expectNumberIn(v, `${field}.rttMs`, 0, 60_000));
   if (rtt !== undefined) pair.rttMs = rtt;
   const fallbacks = optional(own(r, 'fallbacks'), (v) =>
-    expectArray(v, `${field}.fallbacks`, 8).map((f, j) => {
+    expectArray(v, `${field}.fallbacks`, MAX_TELEMETRY_FALLBACK_REASONS).map((f, j) => {
       const entry = expectRecord(f, `${field}.fallbacks[${j}]`);
+      // Any 1..64-character reason is accepted; one outside the fixed set becomes `other` (a bounded label).
       return {
-        reason: expectString(own(entry, 'reason'), `${field}.fallbacks[${j}].reason`, 64, 1),
+        reason: telemetryFallbackReason(
+          expectString(own(entry, 'reason'), `${field}.fallbacks[${j}].reason`, 64, 1),
+        ),
         count: expectInteger(own(entry, 'count'), `${field}.fallbacks[${j}].count`, 1, UINT16_MAX),
       };
     }),
   );
   if (fallbacks !== undefined) pair.fallbacks = fallbacks;
+  const nat = optional(own(r, 'nat'), (v) => telemetryNat(v, `${field}.nat`));
+  if (nat !== undefined) pair.nat = nat;
   return pair;
+}
+
+function telemetryNat(value: unknown, field: string): TelemetryNat {
+  const r = expectRecord(value, field);
+  const nat: TelemetryNat = { ice: expectEnum(own(r, 'ice'), `${field}.ice`, TELEMETRY_ICE_OUTCOMES) };
+  const local = optional(own(r, 'local'), (v) => expectEnum(v, `${field}.local`, ICE_CANDIDATE_TYPES));
+  if (local !== undefined) nat.local = local;
+  const remote = optional(own(r, 'remote'), (v) => expectEnum(v, `${field}.remote`, ICE_CANDIDATE_TYPES));
+  if (remote !== undefined) nat.remote = remote;
+  return nat;
 }
 
 function expectNumberIn(value: unknown, field: string, min: number, max: number): number {

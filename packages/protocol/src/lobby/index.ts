@@ -61,6 +61,7 @@ export {
   validateBundle,
 } from './relay-bundle.js';
 export { validateServerMessage } from './server-messages.js';
+export * from './telemetry.js';
 export * from './types.js';
 export {
   isSupportedLobbyProtocolVersion,

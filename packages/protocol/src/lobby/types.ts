@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { IceCandidateType, TelemetryFallbackReason, TelemetryIceOutcome } from './telemetry.js';
+
 /** Room visibility: public rooms are listed by `room:list` and found by quick-join; private ones only by id or code. */
 export type Visibility = 'public' | 'private';
 
@@ -304,6 +306,20 @@ export interface PingMessage {
 }
 
 /** Every message a client sends to the lobby. */
+/**
+ * The NAT behaviour a client saw on one pair, from its WebRTC stats: whether
+ * ICE ever connected, and the candidate types of the selected candidate
+ * pair of the latest link that connected. No address is sent.
+ */
+export interface TelemetryNat {
+  /** What the pair's WebRTC attempts achieved so far. */
+  ice: TelemetryIceOutcome;
+  /** This side's candidate type on the selected pair (absent: no link connected yet). */
+  local?: IceCandidateType;
+  /** The peer's candidate type on the selected pair (absent: no link connected yet). */
+  remote?: IceCandidateType;
+}
+
 /** One pair as a client sees it, in a telemetry report. */
 export interface TelemetryPair {
   /** The other player. */
@@ -314,8 +330,13 @@ export interface TelemetryPair {
   timeToDirectMs?: number;
   /** Smoothed RTT on the active path, ms. */
   rttMs?: number;
-  /** Fallbacks to the relay since the last report, by reason (at most 8 reasons). */
-  fallbacks?: { reason: string; count: number }[];
+  /**
+   * Fallbacks to the relay since the last report, by reason (at most 8
+   * reasons). Decoding maps a reason outside the fixed set to `other`.
+   */
+  fallbacks?: { reason: TelemetryFallbackReason; count: number }[];
+  /** The NAT behaviour seen on this pair (absent: an older client). */
+  nat?: TelemetryNat;
 }
 
 /**

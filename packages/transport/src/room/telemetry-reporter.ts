@@ -1,10 +1,36 @@
-import type { TelemetryPair } from '@handoff/protocol/lobby';
+import type { TelemetryFallbackReason, TelemetryPair } from '@handoff/protocol/lobby';
 import type { PeerStats } from './peer-link.js';
 
 /** How often a room reports its pairs to the lobby, ms. */
 export const TELEMETRY_INTERVAL_MS = 5000;
 /** When a room sends its first report after joining, ms (direct attempts usually settle by then). */
 export const FIRST_TELEMETRY_MS = 1500;
+
+/**
+ * The reasons the direct controller and its links give when a pair falls
+ * back to the relay (see `direct-link.ts` and `direct-controller.ts`), by
+ * their start, and their telemetry code.
+ */
+const FALLBACK_REASON_CODES: readonly (readonly [string, TelemetryFallbackReason])[] = [
+  ['connection failed', 'connection-failed'],
+  ['connection closed', 'connection-closed'],
+  ['data channel closed', 'channel-closed'],
+  ['heartbeats missed', 'heartbeats-missed'],
+  ['not validated in time', 'timeout'],
+  ['cannot compute the pair proof', 'pair-proof'],
+  ['the peer could not prove the pair nonce', 'pair-proof'],
+  ['signaling:', 'signaling'],
+  ['offer failed:', 'offer-failed'],
+  ['no WebRTC:', 'no-webrtc'],
+  ['replaced by a new attempt', 'replaced'],
+  ['turn-only: the link was not relayed', 'not-relayed'],
+];
+
+/** The telemetry code of a fallback reason as the transport words it (`other` for anything else). */
+export function fallbackReasonCode(reason: string): TelemetryFallbackReason {
+  for (const [start, code] of FALLBACK_REASON_CODES) if (reason.startsWith(start)) return code;
+  return 'other';
+}
 
 /**
  * Builds a room's connectivity report: per peer, the active path, the
@@ -21,11 +47,11 @@ export class TelemetryReporter {
     const pairs: TelemetryPair[] = [];
     for (const [peerId, stats] of peers) {
       const since = this.reportedUpTo.get(peerId) ?? Number.NEGATIVE_INFINITY;
-      const counts = new Map<string, number>();
+      const counts = new Map<TelemetryFallbackReason, number>();
       let newest = since;
       for (const fallback of stats.fallbacks) {
         if (fallback.atMs <= since) continue;
-        const reason = fallback.reason.slice(0, 64) || 'unknown';
+        const reason = fallbackReasonCode(fallback.reason);
         counts.set(reason, (counts.get(reason) ?? 0) + 1);
         newest = Math.max(newest, fallback.atMs);
       }
