@@ -1,4 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { DirectoryEntry } from './directory-entry.js';
+
+/** What one node holds: rooms, and players seated in them. */
+export interface NodeLoad {
+  rooms: number;
+  members: number;
+}
 
 /** Prometheus metrics of a cluster node (registered next to the lobby's own). */
 export class ClusterMetrics {
@@ -16,6 +23,10 @@ export class ClusterMetrics {
   readonly clusterRooms: Gauge;
   /** 1 while Redis is reachable. */
   readonly redisUp: Gauge;
+  /** Rooms per live node (label `node`), as the directory says. */
+  readonly nodeRooms: Gauge<'node'>;
+  /** Players seated in rooms per live node (label `node`), as the directory says. */
+  readonly nodeMembers: Gauge<'node'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -52,5 +63,45 @@ export class ClusterMetrics {
       help: '1 while Redis is reachable',
       registers,
     });
+    this.nodeRooms = new Gauge({
+      name: 'handoff_cluster_node_rooms',
+      help: 'Rooms per live node of the cluster, from the directory',
+      labelNames: ['node'],
+      registers,
+    });
+    this.nodeMembers = new Gauge({
+      name: 'handoff_cluster_node_members',
+      help: 'Players seated in rooms per live node of the cluster, from the directory',
+      labelNames: ['node'],
+      registers,
+    });
+  }
+
+  /**
+   * Sets the per-node gauges: `self` with its own `local` load, every other
+   * live node (`live`: id → URL) from its directory `remote` entries. A node
+   * that left loses its series (the gauges are rebuilt in one synchronous
+   * step, so a scrape never sees half of it).
+   */
+  setNodeLoad(
+    self: string,
+    local: NodeLoad,
+    live: ReadonlyMap<string, string>,
+    remote: readonly DirectoryEntry[],
+  ): void {
+    const load = new Map<string, NodeLoad>([[self, local]]);
+    for (const id of live.keys()) if (id !== self) load.set(id, { rooms: 0, members: 0 });
+    for (const entry of remote) {
+      const node = load.get(entry.node);
+      if (node === undefined) continue;
+      node.rooms++;
+      node.members += entry.members;
+    }
+    this.nodeRooms.reset();
+    this.nodeMembers.reset();
+    for (const [node, { rooms, members }] of load) {
+      this.nodeRooms.set({ node }, rooms);
+      this.nodeMembers.set({ node }, members);
+    }
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { LobbyState } from '../lobby-state.js';
-import { ClusterMetrics } from './cluster-metrics.js';
+import { ClusterMetrics, type NodeLoad } from './cluster-metrics.js';
 import { type DirectoryEntry, parseEntry } from './directory-entry.js';
 import { DirectoryMirror } from './directory-mirror.js';
 import { DirectoryPublisher } from './directory-publisher.js';
@@ -328,7 +328,9 @@ export class ClusterNode {
       if (!sameNodes(live, this.live)) this.live = live;
       this.metrics.nodes.set(live.size);
       await this.mirror.fresh(this.heartbeatMs / 2);
-      this.metrics.clusterRooms.set(this.mirror.live(this.live).length + this.state.rooms.size);
+      const remote = this.mirror.live(this.live);
+      this.metrics.clusterRooms.set(remote.length + this.state.rooms.size);
+      this.metrics.setNodeLoad(this.id, this.localLoad(), this.live, remote);
       if (++this.beats % 20 === 0) await this.mirror.trim();
       if (dead.length > 0) await this.reap(dead);
     } catch (error) {
@@ -352,6 +354,13 @@ export class ClusterNode {
     this.state.log.warn({ nodeId: this.id }, 'redis stalled: reconnecting');
     this.answeredAt = performance.now();
     this.redis.disconnect(true);
+  }
+
+  /** This node's rooms and the players seated in them. */
+  private localLoad(): NodeLoad {
+    let members = 0;
+    for (const room of this.state.rooms.values()) members += room.members.length;
+    return { rooms: this.state.rooms.size, members };
   }
 
   /** Removes dead nodes' rooms from the directory (rooms another node restored meanwhile stay). */
