@@ -85,6 +85,17 @@ describe('operator features through real clients', () => {
     expect(pairs).toHaveLength(3);
     const withC = pairs.filter((pair) => pair.players.includes(c.playerId));
     for (const pair of withC) expect(pair.paths.filter((path) => path !== undefined)).toHaveLength(1); // only the other side reported
+    // NAT behaviour seen: the direct pair a-b reached ICE on non-relay candidates (loopback: no TURN).
+    const ab = pairs.find((pair) => !pair.players.includes(c.playerId))!;
+    for (const nat of ab.nat) {
+      expect(nat?.ice).toBe('reached');
+      expect(['host', 'srflx', 'prflx']).toContain(nat?.local);
+      expect(['host', 'srflx', 'prflx']).toContain(nat?.remote);
+    }
+    expect(metrics).toMatch(
+      /^handoff_pair_sides_by_candidates\{local="(host|srflx|prflx)",remote="(host|srflx|prflx)"\} [1-9]/m,
+    );
+    expect(metrics).toMatch(/^handoff_pair_sides_by_ice\{outcome="reached"\} [1-9]/m);
   });
 
   it("a peer's first message sent the moment we join is not lost before the game listens", async () => {

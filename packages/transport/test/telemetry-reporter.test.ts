@@ -68,4 +68,18 @@ describe('telemetry reporter (#15)', () => {
       { peerId: 'p1', path: 'relay', fallbacks: [{ reason: 'connection-closed', count: 1 }] },
     ]);
   });
+
+  it('reports the NAT behaviour seen as the stats give it (no address)', () => {
+    const reporter = new TelemetryReporter();
+    const nat = { ice: 'reached', local: 'srflx', remote: 'relay' } as const;
+    expect(
+      reporter.report([
+        ['p1', stats({ path: 'turn', nat, timeToDirectMs: 250 })],
+        ['p2', stats({ nat: { ice: 'unreached' } })],
+      ]),
+    ).toEqual([
+      { peerId: 'p1', path: 'turn', timeToDirectMs: 250, nat },
+      { peerId: 'p2', path: 'relay', nat: { ice: 'unreached' } },
+    ]);
+  });
 });

@@ -190,6 +190,8 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
     for (const candidate of candidates) expect(candidate).toMatch(/ typ relay/);
     expect(a.stats(b.me.id).path).toBe('turn');
     expect(a.roomStats().onPath.turn).toBe(1);
+    // The NAT behaviour telemetry reports: ICE connected, on relay candidates at both ends.
+    expect(a.stats(b.me.id).nat).toEqual({ ice: 'reached', local: 'relay', remote: 'relay' });
   });
 
   it('turn-only beside an auto peer: the pair plays on TURN, never on a direct path that would show its address', async () => {
@@ -232,6 +234,11 @@ describe.skipIf(skipReason !== undefined)('TURN with a real coturn', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect([...a.peers.values()].map((peer) => peer.path)).toEqual(['direct']);
+    // No relay candidate on the selected pair of a direct link.
+    const nat = a.stats([...a.peers.keys()][0]!).nat;
+    expect(nat.ice).toBe('reached');
+    expect(['host', 'srflx', 'prflx']).toContain(nat.local);
+    expect(['host', 'srflx', 'prflx']).toContain(nat.remote);
   });
 
   it('a pair whose direct lane fails at first plays on TURN, keeps retrying direct and moves there, chat exactly once', async () => {

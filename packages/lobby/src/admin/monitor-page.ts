@@ -2,7 +2,8 @@
  * The live monitor page served at `/monitor`: no build step, no external
  * resources. It reads the admin token from its URL once, then polls
  * `/admin/rooms` every second with it as a bearer token and draws, per room,
- * its players (with kick buttons), a pair × pair matrix of paths with RTTs,
+ * its players (with kick buttons), a pair × pair matrix of paths with RTTs
+ * and the NAT behaviour seen (selected candidate types, or ICE unreached),
  * relay bytes per second and time to direct, and a close button.
  *
  * @module
@@ -17,7 +18,7 @@ h1{font-size:18px;margin:0 0 8px} h2{font-size:15px;margin:0 0 6px}
 .meta{color:#8b98a8;font-size:12px;margin-bottom:6px}
 table{border-collapse:collapse;margin:6px 0}
 td,th{border:1px solid #2a3441;padding:3px 6px;text-align:center;font-size:12px;min-width:54px}
-th{color:#8b98a8;font-weight:normal}
+th{color:#8b98a8;font-weight:normal} small{color:#b7c2cf;font-size:10px}
 .direct{background:#1f5130}.turn{background:#1f3f5a}.relay{background:#5a4a1a}.unknown{background:#262d36;color:#6b7785}.self{background:#0f1419}
 button{background:#2a3441;color:#dde3ea;border:1px solid #3b4757;border-radius:4px;padding:2px 8px;cursor:pointer}
 button:hover{background:#3b4757} #status{color:#8b98a8;font-size:12px}
@@ -35,8 +36,12 @@ function cell(pair, a, b) {
   const i = pair.players[0] === a ? 0 : 1;
   const path = pair.paths[i] || pair.paths[1 - i];
   const rtt = pair.rttMs[i] ?? pair.rttMs[1 - i];
-  const label = path ? path + (rtt !== undefined && rtt !== null ? '<br>' + Math.round(rtt) + ' ms' : '') : '?';
-  return '<td class="' + (path || 'unknown') + '" title="' + esc(a + ' → ' + b) + '">' + label + '</td>';
+  const nat = pair.nat[i] || pair.nat[1 - i];
+  const types = nat && nat.local ? (nat === pair.nat[i] ? nat.local + '·' + nat.remote : nat.remote + '·' + nat.local) : '';
+  const label = path ? path + (rtt !== undefined && rtt !== null ? '<br><span class="rtt">' + Math.round(rtt) + ' ms</span>' : '') +
+    (types ? '<br><small>' + esc(types) + '</small>' : nat && nat.ice === 'unreached' ? '<br><small>ICE unreached</small>' : '') : '?';
+  const title = a + ' → ' + b + (nat ? ' · ICE ' + nat.ice + (types ? ', candidates ' + types : '') : '');
+  return '<td class="' + (path || 'unknown') + '" title="' + esc(title) + '">' + label + '</td>';
 }
 function render(rooms, dt) {
   const html = rooms.map((room) => {

@@ -1,4 +1,4 @@
-import type { IceServer, Signal } from '@handoff/protocol/lobby';
+import type { IceServer, Signal, TelemetryNat } from '@handoff/protocol/lobby';
 import type { PathConditioner } from '../conditioner/path-conditioner.js';
 import { DirectLink, type DirectTiming } from './direct-link.js';
 import type { RemoteCandidatePolicy } from './remote-candidates.js';
@@ -147,6 +147,11 @@ export class DirectController {
   private offerTokensAt = performance.now();
   /** Offers ignored because they came too fast. */
   ignoredOffers = 0;
+  /** Whether any attempt ran, and whether ICE ever connected on one. */
+  private attempted = false;
+  private reached = false;
+  /** Candidate types of the selected pair of the latest link that validated. */
+  private selected: Pick<TelemetryNat, 'local' | 'remote'> = {};
 
   constructor(private readonly options: DirectControllerOptions) {
     this.offerer = options.localId < options.remoteId;
@@ -176,6 +181,16 @@ export class DirectController {
     }
     void this.attempt(this.direct);
     if (this.twoLanes) this.schedule(this.turn, TURN_LANE_DELAY_MS);
+  }
+
+  /**
+   * The NAT behaviour seen on this pair so far: whether ICE ever connected,
+   * and the candidate types of the latest validated link's selected pair.
+   */
+  get nat(): TelemetryNat {
+    const reached =
+      this.reached || [this.direct.link, this.turn.link].some((link) => link?.reachedPeer === true);
+    return { ice: reached ? 'reached' : this.attempted ? 'unreached' : 'untried', ...this.selected };
   }
 
   /** Sends a session datagram over the validated link; false if there is none. */
@@ -247,6 +262,7 @@ export class DirectController {
     if (this.closed) return;
     const link = this.newLink(RTCPeerConnectionImpl, lane);
     lane.link = link;
+    this.attempted = true;
     if (!this.offerer) return;
     try {
       await link.start();
@@ -276,13 +292,20 @@ export class DirectController {
       signal: (signal) => this.options.signal(marked ? { ...signal, lane: 'turn' } : signal),
       onValidated: () => {
         if (lane.link !== link) return;
+        this.reached = true;
         lane.failures = 0;
         // Which kind of path this is comes from the selected candidate pair.
-        void link.selectedPathKind().then((kind) => {
-          if (lane.link === link && !this.closed) this.validated(lane, kind);
+        void link.selectedPair().then((pair) => {
+          if (lane.link !== link || this.closed) return;
+          this.selected = {
+            ...(pair.local === undefined ? {} : { local: pair.local }),
+            ...(pair.remote === undefined ? {} : { remote: pair.remote }),
+          };
+          this.validated(lane, pair.kind);
         });
       },
       onFailed: (reason) => {
+        if (link.reachedPeer) this.reached = true;
         if (lane.link !== link) return;
         lane.link = undefined;
         lane.kind = undefined;

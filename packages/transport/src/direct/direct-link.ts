@@ -1,4 +1,9 @@
-import type { IceServer, Signal } from '@handoff/protocol/lobby';
+import {
+  ICE_CANDIDATE_TYPES,
+  type IceCandidateType,
+  type IceServer,
+  type Signal,
+} from '@handoff/protocol/lobby';
 import type { ConditionedSender, PathConditioner } from '../conditioner/path-conditioner.js';
 import { DirectFrame, directFrame, heartbeatSequence, isSessionDatagram } from './direct-frames.js';
 import { pairProof, proofsEqual } from './pair-proof.js';
@@ -13,6 +18,16 @@ export interface DirectTiming {
   deadAfterMs: number;
   /** An attempt not validated in this time is abandoned, ms. Default 10000. */
   attemptTimeoutMs: number;
+}
+
+/** The selected candidate pair of a connected link: what carries it, and each end's candidate type. */
+export interface SelectedPair {
+  /** `turn` when either end is a relay candidate, else `direct`. */
+  kind: 'direct' | 'turn';
+  /** This side's candidate type (absent when the stats do not say). */
+  local?: IceCandidateType;
+  /** The peer's candidate type (absent when the stats do not say). */
+  remote?: IceCandidateType;
 }
 
 /** What a {@link DirectLink} needs and reports. */
@@ -132,12 +147,13 @@ export class DirectLink {
   }
 
   /**
-   * What the selected candidate pair is: `turn` when either end is a relay
-   * candidate (a TURN server carries the traffic), else `direct`. From the
-   * W3C `getStats()` (browsers and node-datachannel's polyfill alike);
-   * `direct` when the stats say nothing.
+   * What the selected candidate pair is: its kind (`turn` when either end
+   * is a relay candidate, so a TURN server carries the traffic, else
+   * `direct`) and each end's candidate type. From the W3C `getStats()`
+   * (browsers and node-datachannel's polyfill alike); `direct` with no
+   * types when the stats say nothing.
    */
-  async selectedPathKind(): Promise<'direct' | 'turn'> {
+  async selectedPair(): Promise<SelectedPair> {
     try {
       const report = await this.pc.getStats();
       const entries = [...(report as Map<string, Record<string, unknown>>).values()];
@@ -150,22 +166,29 @@ export class DirectLink {
           (entry) =>
             entry.type === 'candidate-pair' && entry.nominated === true && entry.state === 'succeeded',
         );
-      if (pair === undefined) return 'direct';
+      if (pair === undefined) return { kind: 'direct' };
       // The candidate type says `relay` in browsers; libdatachannel reports a relayed pair as
       // srflx/prflx, so the ends' addresses are also matched against the relay candidates seen.
-      const ends = [pair.localCandidateId, pair.remoteCandidateId].map((id) =>
-        entries.find((entry) => entry.id === id),
+      const [local, remote] = [pair.localCandidateId, pair.remoteCandidateId].map((id) =>
+        this.candidateType(entries.find((entry) => entry.id === id)),
       );
-      const relayed = ends.some(
-        (end) =>
-          end !== undefined &&
-          (end.candidateType === 'relay' ||
-            this.relayAddresses.has(`${String(end.address ?? end.ip)}:${String(end.port)}`)),
-      );
-      return relayed ? 'turn' : 'direct';
+      const selected: SelectedPair = { kind: local === 'relay' || remote === 'relay' ? 'turn' : 'direct' };
+      if (local !== undefined) selected.local = local;
+      if (remote !== undefined) selected.remote = remote;
+      return selected;
     } catch {
-      return 'direct';
+      return { kind: 'direct' };
     }
+  }
+
+  /** A candidate stats entry's type (`relay` also when its address is a relay candidate's). */
+  private candidateType(end: Record<string, unknown> | undefined): IceCandidateType | undefined {
+    if (end === undefined) return undefined;
+    if (this.relayAddresses.has(`${String(end.address ?? end.ip)}:${String(end.port)}`)) return 'relay';
+    const type = end.candidateType;
+    return typeof type === 'string' && (ICE_CANDIDATE_TYPES as readonly string[]).includes(type)
+      ? (type as IceCandidateType)
+      : undefined;
   }
 
   /** Remembers the address of a relay candidate line. */

@@ -1,4 +1,5 @@
 import type { Session, SessionStats } from '@handoff/protocol';
+import type { TelemetryNat } from '@handoff/protocol/lobby';
 import type { Flushable } from './flush-scheduler.js';
 import type { PathKind } from './peer.js';
 
@@ -42,6 +43,13 @@ export interface PeerStats {
    * count that keeps climbing means the peers' codec options differ.
    */
   positionDecodeFailures: number;
+  /**
+   * The NAT behaviour seen on this pair: whether ICE ever connected
+   * (`untried`, `unreached`, `reached`), and the candidate types (`host`,
+   * `srflx`, `prflx`, `relay`) of the selected pair of the latest link that
+   * validated, this side's (`local`) and the peer's (`remote`).
+   */
+  nat: TelemetryNat;
 }
 
 const emptyTraffic = (): PathTraffic => ({ datagramsOut: 0, bytesOut: 0, datagramsIn: 0, bytesIn: 0 });
@@ -118,7 +126,7 @@ export class PeerLink implements Flushable {
   }
 
   /** The link's figures (the room adds the codecs' `positionDecodeFailures`). */
-  stats(): Omit<PeerStats, 'positionDecodeFailures'> {
+  stats(): Omit<PeerStats, 'positionDecodeFailures' | 'nat'> {
     return {
       path: this.path.kind,
       session: this.session.stats(),

@@ -29,10 +29,11 @@ import { FIRST_TELEMETRY_MS, TELEMETRY_INTERVAL_MS, TelemetryReporter } from './
 export { DIRECT_RETRY_DEFAULTS, DIRECT_TIMING_DEFAULTS, type RoomBehaviour } from './room-behaviour.js';
 export type { RoomEvents, RoomMessage } from './room-events.js';
 
-/** A peer's statistics: its link's, and its codecs' decode failures. */
+/** A peer's statistics: its link's, its codecs' decode failures, and what its direct attempts saw. */
 const peerStats = <M>(remote: RemotePeer<M>): PeerStats => ({
   ...remote.link.stats(),
   positionDecodeFailures: remote.codecs.positionDecodeFailures,
+  nat: remote.direct?.nat ?? { ice: 'untried' },
 });
 
 /** An event to tell the game once the room's state is consistent again. */

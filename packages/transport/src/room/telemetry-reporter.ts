@@ -34,9 +34,10 @@ export function fallbackReasonCode(reason: string): TelemetryFallbackReason {
 
 /**
  * Builds a room's connectivity report: per peer, the active path, the
- * smoothed RTT, the time to direct, and the fallbacks since the previous
- * report grouped by reason. Nothing else leaves the client (no address, no
- * game data). Remembers what it reported, so fallbacks are counted once.
+ * smoothed RTT, the time to direct, the fallbacks since the previous
+ * report grouped by reason code, and the NAT behaviour seen (whether ICE
+ * ever connected, the selected pair's candidate types). Nothing else leaves
+ * the client (no address, no candidate, no game data). Remembers what it reported, so fallbacks are counted once.
  */
 export class TelemetryReporter {
   /** Per peer: time of the newest fallback already reported. */
@@ -61,6 +62,7 @@ export class TelemetryReporter {
       if (stats.session.rttSamples > 0) pair.rttMs = Math.min(stats.session.rttMs, 60_000);
       if (counts.size > 0)
         pair.fallbacks = [...counts].slice(0, 8).map(([reason, count]) => ({ reason, count }));
+      if (stats.nat !== undefined) pair.nat = { ...stats.nat };
       pairs.push(pair);
     }
     return pairs;
