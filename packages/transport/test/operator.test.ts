@@ -75,7 +75,7 @@ describe('operator features through real clients', () => {
     const roomB = await b.joinRoom({ roomId: room.id });
     await c.joinRoom({ roomId: room.id });
     await waitFor(() => [...roomB.peers.values()].every((peer) => peer.path === 'direct'), 10_000);
-    await sleep(2500); // the first reports leave 1.5 s after joining
+    await sleep(2500); // reports leave every second from joining
     const metrics = await (await fetch(`${url.replace('ws', 'http')}metrics`)).text();
     // a and b report 3 sides each... a-b (both), a-c, b-c (one side each): 2 + 1 + 1 sides → pairs rounded from sides / 2.
     expect(metrics).toMatch(/^handoff_pairs\{path="direct"\} [1-9]/m);

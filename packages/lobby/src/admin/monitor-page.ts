@@ -75,6 +75,7 @@ async function poll() {
     render(rooms, lastAt === 0 ? 0 : (now - lastAt) / 1000);
     lastAt = now;
     document.getElementById('status').textContent = rooms.length + ' rooms · updated ' + new Date().toLocaleTimeString();
+    window.monitorRooms = rooms;
     window.monitorUpdates = (window.monitorUpdates || 0) + 1;
   } catch (error) { document.getElementById('status').textContent = String(error); }
 }

@@ -45,7 +45,7 @@ interface RoomTelemetry {
 
 /**
  * Reports older than this no longer count in the gauges, ms (a client
- * reports every second; clients before 0.x every 5 s).
+ * reports every second; older clients every 5 s).
  */
 const STALE_MS = 10_000;
 

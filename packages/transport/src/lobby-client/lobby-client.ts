@@ -74,7 +74,7 @@ export interface ConnectOptions<M = DefaultChannels> {
   fallbackUrls?: string[];
   /**
    * Report each pair's path, RTT, time to direct and fallback reasons to the
-   * lobby every 5 s (what it sends: `docs/deploying-a-lobby.md`, telemetry),
+   * lobby every second (what it sends: `docs/deploying-a-lobby.md`, telemetry),
    * so the operator sees the direct ratio. Default true; `false` sends nothing.
    */
   telemetry?: boolean;

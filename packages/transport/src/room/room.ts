@@ -24,7 +24,7 @@ import { RemotePeers } from './remote-peers.js';
 import { DIRECT_RETRY_DEFAULTS, DIRECT_TIMING_DEFAULTS, type RoomBehaviour } from './room-behaviour.js';
 import type { RoomEvents, RoomMessage } from './room-events.js';
 import { aggregateStats, type RoomStats } from './room-stats.js';
-import { FIRST_TELEMETRY_MS, TELEMETRY_INTERVAL_MS, TelemetryReporter } from './telemetry-reporter.js';
+import { TELEMETRY_INTERVAL_MS, TelemetryReporter } from './telemetry-reporter.js';
 
 export { DIRECT_RETRY_DEFAULTS, DIRECT_TIMING_DEFAULTS, type RoomBehaviour } from './room-behaviour.js';
 export type { RoomEvents, RoomMessage } from './room-events.js';
@@ -118,12 +118,8 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
         this.remotes.fromRelay(fromIndex)?.link.receive(payload, 'relay', performance.now());
     }, 0);
     if (this.lobby.telemetryEnabled) {
-      // A first report once the direct attempts had a moment, then one every 5 s.
-      this.telemetryTimer = setTimeout(() => {
-        this.reportTelemetry();
-        this.telemetryTimer = setInterval(() => this.reportTelemetry(), TELEMETRY_INTERVAL_MS);
-        (this.telemetryTimer as { unref?: () => void }).unref?.();
-      }, FIRST_TELEMETRY_MS);
+      // One report a second, the first a second after joining.
+      this.telemetryTimer = setInterval(() => this.reportTelemetry(), TELEMETRY_INTERVAL_MS);
       (this.telemetryTimer as { unref?: () => void }).unref?.();
     }
   }
@@ -425,7 +421,6 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
   private dispose(reason: LeaveReason | 'session-lost'): void {
     if (!this.active) return;
     this.active = false;
-    clearTimeout(this.telemetryTimer);
     clearInterval(this.telemetryTimer);
     this.scheduler.stop();
     this.remotes.closeAll();

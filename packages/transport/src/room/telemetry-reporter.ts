@@ -1,10 +1,13 @@
 import type { TelemetryFallbackReason, TelemetryPair } from '@handoff/protocol/lobby';
 import type { PeerStats } from './peer-link.js';
 
-/** How often a room reports its pairs to the lobby, ms. */
-export const TELEMETRY_INTERVAL_MS = 5000;
-/** When a room sends its first report after joining, ms (direct attempts usually settle by then). */
-export const FIRST_TELEMETRY_MS = 1500;
+/**
+ * How often a room reports its pairs to the lobby, ms: every second, so the
+ * operator's monitor shows each pair's path and RTT at least once a second.
+ * A report of a full room of 16 is about 15 × 60 bytes; the lobby accepts
+ * `TELEMETRY_REPORTS_PER_SECOND` (1) per player, bursts of 3.
+ */
+export const TELEMETRY_INTERVAL_MS = 1000;
 
 /**
  * The reasons the direct controller and its links give when a pair falls
