@@ -13,8 +13,11 @@
  *    - strict `tsc` (no skipLibCheck) over the guide's `game.ts` with the
  *      guide's `tsconfig.json`, and again with the DOM lib (a browser game);
  *    - a browser-only project (protocol + transport, no node-datachannel):
- *      its install size, and a Node player run from it, which must warn
- *      about the missing package and keep playing on the relay;
+ *      zero warnings and under 1 MB installed; on Node 20 (no global
+ *      WebSocket, ws an optional peer) `connect` rejects with
+ *      WebSocketUnavailableError naming `ws`, then ws is installed as the
+ *      guide says; a Node player run from it must warn about the missing
+ *      node-datachannel and keep playing on the relay;
  *    - the game as a real program: a lobby from the installed CLI
  *      (`npm run lobby`, the guide's script), Ada and Bob (who chat and go
  *      direct) and Cy (no node-datachannel: relay only), each of which must
@@ -44,7 +47,7 @@ const nodeFlag = process.argv.indexOf('--node');
 const majors = (nodeFlag > 0 ? (process.argv[nodeFlag + 1] ?? '') : '20,22,24').split(',').map(Number);
 const keep = process.argv.includes('--keep');
 /** Install scripts npm 11 may report as skipped without that failing the test (see getting-started, step 1). */
-const KNOWN_SKIPPED_SCRIPTS = new Set(['msgpackr-extract', 'esbuild']);
+const KNOWN_SKIPPED_SCRIPTS = new Set(['esbuild']);
 const PACKAGES = ['protocol', 'transport', 'lobby'] as const;
 
 const failures: string[] = [];
@@ -148,8 +151,6 @@ interface NodeResult {
     nodeDatachannel: number;
     devTools: number;
     browserOnly: number;
-    /** The browser-only install again after `npm install-scripts deny msgpackr-extract`. */
-    afterDeny: number;
   };
   skippedInstallScripts: string[];
   browserOnlyBytes: number;
@@ -205,6 +206,7 @@ async function consumerOn(major: number, tarballs: Map<string, Tarball>, base: s
     await runOk('npm', ['init', '-y'], { cwd: game, env });
     await runOk('npm', ['pkg', 'set', 'type=module'], { cwd: game, env });
     const tarballsWarn = await install(game, 'npm install <3 tarballs>', PACKAGES.map(tgz));
+    check(tarballsWarn === 0, 'the three tarballs install with zero npm warnings');
     sizes.withoutNodeDatachannel = sizeOf(join(game, 'node_modules'));
     const ndcWarn = await install(game, 'npm install node-datachannel', ['node-datachannel']);
     sizes.withNodeDatachannel = sizeOf(join(game, 'node_modules'));
@@ -220,7 +222,6 @@ async function consumerOn(major: number, tarballs: Map<string, Tarball>, base: s
       nodeDatachannel: ndcWarn,
       devTools: devWarn,
       browserOnly: 0,
-      afterDeny: -1,
     };
   });
 
@@ -282,17 +283,26 @@ async function consumerOn(major: number, tarballs: Map<string, Tarball>, base: s
       ),
       'browser-only install has no node-datachannel',
     );
-    // The guide's answer to npm 11's note about msgpackr-extract: after it, a fresh install says nothing.
-    await runOk('npm', ['install-scripts', 'deny', 'msgpackr-extract'], { cwd: browser, env });
-    rmSync(modules, { recursive: true, force: true });
-    rmSync(join(browser, 'package-lock.json'), { force: true });
-    const again = await runOk('npm', ['install'], { cwd: browser, env });
-    const after = warningsOf(again).lines;
-    check(
-      after.length === 0,
-      `after npm install-scripts deny msgpackr-extract: ${after.length} npm warn lines`,
-    );
-    installWarnings.afterDeny = after.length;
+    check(warnings === 0, 'browser-only install: zero npm warnings');
+    check(bytes < 1_000_000, `browser-only install under 1 MB (${mb(bytes)})`);
+    if (major < 22) {
+      // Node 20 has no global WebSocket and ws is an optional peer: a clear, typed error first…
+      const probe = await runOk(
+        'node',
+        [
+          '--input-type=module',
+          '-e',
+          "import('@handoff/transport').then((t) => t.connect('ws://127.0.0.1:9')).catch((e) => console.log(e.name, e.packageName))",
+        ],
+        { cwd: browser, env },
+      );
+      check(
+        probe.stdout.trim() === 'WebSocketUnavailableError ws',
+        `Node ${major} without ws: connect rejects with WebSocketUnavailableError naming 'ws' (${probe.stdout.trim()})`,
+      );
+      // …then the guide's step for Node 20.
+      await install(browser, 'Node 20: npm install ws', ['ws']);
+    }
     // The same game as plain JavaScript, for a Node player that has no node-datachannel.
     const js = ts.transpileModule(files.get('game.ts')!, {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
@@ -444,13 +454,13 @@ try {
 const total = (performance.now() - started) / 1000;
 console.log('\n== summary');
 console.log(
-  '| Node | npm warn lines: 3 tarballs / node-datachannel / dev tools / browser-only / browser-only after deny | browser-only install | 3 packages / + node-datachannel | seconds |',
+  '| Node | npm warn lines: 3 tarballs / node-datachannel / dev tools / browser-only | browser-only install | 3 packages / + node-datachannel | seconds |',
 );
 console.log('|---|---|---|---|---|');
 for (const result of results) {
   const w = result.installWarnings;
   console.log(
-    `| ${result.node} | ${w.tarballs} / ${w.nodeDatachannel} / ${w.devTools} / ${w.browserOnly} / ${w.afterDeny}${result.skippedInstallScripts.length > 0 ? ` (skipped install scripts: ${result.skippedInstallScripts.join(', ')})` : ''} | ${mb(result.browserOnlyBytes)} | ${mb(result.gameBytes.withoutNodeDatachannel)} / ${mb(result.gameBytes.withNodeDatachannel)} | ${Object.entries(
+    `| ${result.node} | ${w.tarballs} / ${w.nodeDatachannel} / ${w.devTools} / ${w.browserOnly}${result.skippedInstallScripts.length > 0 ? ` (skipped install scripts: ${result.skippedInstallScripts.join(', ')})` : ''} | ${mb(result.browserOnlyBytes)} | ${mb(result.gameBytes.withoutNodeDatachannel)} / ${mb(result.gameBytes.withNodeDatachannel)} | ${Object.entries(
       result.seconds,
     )
       .map(([step, s]) => `${step} ${s}`)

@@ -19,6 +19,7 @@ export {
   OperationAbortedError,
   RequestTimeoutError,
   UnknownPeerError,
+  WebSocketUnavailableError,
 } from './lobby-client/errors.js';
 export type { LobbyClientEvents } from './lobby-client/events.js';
 export {

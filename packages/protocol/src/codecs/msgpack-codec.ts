@@ -14,7 +14,7 @@
  * @module
  */
 
-import { Packr } from 'msgpackr';
+import { Packr } from '../vendor/msgpackr.js';
 import type { Codec } from '../codec.js';
 import {
   HandoffError,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Packr } from 'msgpackr';
+import { Packr } from '../vendor/msgpackr.js';
 import {
   expectArray,
   expectBoolean,

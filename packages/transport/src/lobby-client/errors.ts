@@ -48,6 +48,23 @@ export class LobbyConnectionError extends HandoffError {
   }
 }
 
+/**
+ * No WebSocket implementation in this runtime: Node 20 has no global
+ * `WebSocket`, and the optional `ws` package is not installed. Install it
+ * (`npm install ws`) or pass `options.WebSocket`. Node 22+ and browsers
+ * have their own.
+ */
+export class WebSocketUnavailableError extends HandoffError {
+  /** The package that would provide a WebSocket here (`'ws'`). */
+  readonly packageName: string;
+
+  constructor(message: string, packageName: string, options?: { cause?: unknown }) {
+    super(ErrorCode.ConnectionClosed, message, options);
+    this.name = 'WebSocketUnavailableError';
+    this.packageName = packageName;
+  }
+}
+
 /** A player id that is not (or no longer) a member of the room. */
 export class UnknownPeerError extends HandoffError {
   constructor(message: string) {
