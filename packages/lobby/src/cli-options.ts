@@ -43,6 +43,7 @@ export function helpText(): string {
     '  --stun-port <n>         UDP port of the built-in STUN responder (default 3478; HANDOFF_STUN_PORT)',
     '  --no-stun               turn the built-in STUN responder off (HANDOFF_NO_STUN=1)',
     '  --stun-host <host>      host name clients use for the built-in STUN (default: the WebSocket host)',
+    '  --stun-software <text>  SOFTWARE attribute in STUN replies (default none: replies stay minimal)',
     '  --ice-server <url|json> extra STUN/TURN server for clients, repeatable; a URL or',
     `                          '{"urls":"turn:host:3478","username":"u","credential":"p"}' (HANDOFF_ICE_SERVERS, JSON array)`,
     '  --resume-secret <s>     seals room tickets: with the same secret, a restarted lobby puts',
@@ -99,6 +100,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
         'stun-port': { type: 'string' },
         'no-stun': { type: 'boolean' },
         'stun-host': { type: 'string' },
+        'stun-software': { type: 'string' },
         'ice-server': { type: 'string', multiple: true },
         'resume-secret': { type: 'string' },
         redis: { type: 'string' },
@@ -145,6 +147,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       : integer('--stun-port', stunPort, 0, 65535);
   const stunHost = text('stun-host', 'HANDOFF_STUN_HOST');
   if (stunHost !== undefined) options.stunHost = stunHost;
+  const stunSoftware = text('stun-software', 'HANDOFF_STUN_SOFTWARE');
+  if (stunSoftware !== undefined) options.stunSoftware = stunSoftware;
   const ice = (flags['ice-server'] as string[] | undefined) ?? envIceServers(env.HANDOFF_ICE_SERVERS);
   if (ice.length > 0) options.iceServers = ice.map(iceServer);
   const resumeSecret = text('resume-secret', 'HANDOFF_RESUME_SECRET');

@@ -269,6 +269,9 @@ export class LobbyServer extends EventEmitter<LobbyEvents> {
       this.stun = createStunServer({
         port: this.options.stunPort ?? 3478,
         host: this.options.host ?? '0.0.0.0',
+        software: this.options.stunSoftware ?? false,
+        maxRequestsPerSecondPerIp: this.limits.maxStunRequestsPerSecondPerIp,
+        maxTrackedIps: this.limits.maxStunTrackedIps,
         onRequest: (event) =>
           this.metrics.stunRequests.inc({
             outcome: event.accepted ? 'answered' : (event.reason ?? 'ignored'),

@@ -13,6 +13,10 @@ import {
   type RoomOptions,
 } from '@handoff/protocol/lobby';
 import type { Logger } from 'pino';
+import {
+  DEFAULT_STUN_MAX_REQUESTS_PER_SECOND_PER_IP,
+  DEFAULT_STUN_MAX_TRACKED_IPS,
+} from './stun/stun-server.js';
 import type { TurnOptions } from './turn-credentials.js';
 
 /** What the `authenticate` hook is given. */
@@ -127,6 +131,10 @@ export interface LobbyLimitOptions {
   maxRoomTicketAgeMs: number;
   /** An empty room is closed after this, ms. Default 10000. */
   emptyRoomCloseDelayMs: number;
+  /** STUN Binding requests per second from one source IP (a token bucket, burst the same); excess is dropped silently. Default 100. */
+  maxStunRequestsPerSecondPerIp: number;
+  /** Source IPs whose STUN rate is tracked at once (the least recently seen is forgotten beyond it). Default 10000. */
+  maxStunTrackedIps: number;
 }
 
 /** Shortest accepted {@link LobbyServerOptions.resumeSecret}. */
@@ -162,6 +170,8 @@ export const LOBBY_LIMIT_DEFAULTS: Readonly<LobbyLimitOptions> = Object.freeze({
   resumeGraceMs: 20_000,
   maxRoomTicketAgeMs: 24 * 60 * 60 * 1000,
   emptyRoomCloseDelayMs: 10_000,
+  maxStunRequestsPerSecondPerIp: DEFAULT_STUN_MAX_REQUESTS_PER_SECOND_PER_IP,
+  maxStunTrackedIps: DEFAULT_STUN_MAX_TRACKED_IPS,
 });
 
 /** Options of {@link createLobbyServer}. */
@@ -178,6 +188,12 @@ export interface LobbyServerOptions {
   stunPort?: number | false;
   /** Host name clients use to reach the built-in STUN responder. Default: the host of the WebSocket request. */
   stunHost?: string;
+  /**
+   * SOFTWARE attribute of the built-in STUN responder's replies: a string,
+   * or `true` for `'handoff-lobby'`. Default none: every byte a reply adds
+   * over its request is reflection an attacker could aim elsewhere.
+   */
+  stunSoftware?: string | boolean;
   /** Extra STUN/TURN servers sent to clients in `welcome` (e.g. your coturn). */
   iceServers?: IceServer[];
   /**

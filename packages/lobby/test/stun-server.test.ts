@@ -23,6 +23,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { respondToStunDatagram } from '../src/stun/binding-responder.js';
 import { IpRateLimiter } from '../src/stun/ip-rate-limiter.js';
 import { createStunServer, type StunRequestEvent, type StunServer } from '../src/stun/stun-server.js';
+import { startLobby } from './support/lobby-fixture.js';
 
 const TURNUTILS = '/usr/bin/turnutils_stunclient';
 const hasTurnutils = existsSync(TURNUTILS);
@@ -436,5 +437,28 @@ describe('IpRateLimiter', () => {
     expect(limiter.size).toBe(2);
     expect(limiter.tryTake('a', 500)).toBe(false); // 'a' was kept, still empty
     expect(limiter.tryTake('b', 500)).toBe(true); // 'b' comes back with a full bucket
+  });
+});
+
+describe("the lobby's STUN responder options (limits and SOFTWARE)", () => {
+  it('stunSoftware and limits.maxStunRequestsPerSecondPerIp reach the responder', async () => {
+    const { lobby } = await startLobby({
+      stunPort: 0,
+      stunSoftware: 'my-game',
+      limits: { maxStunRequestsPerSecondPerIp: 3 },
+    });
+    try {
+      const port = lobby.address()!.stunPort!;
+      const client = await openClient();
+      const ids = Array.from({ length: 6 }, () => newId());
+      for (const id of ids) client.send(buildBindingRequest(id), port, '127.0.0.1');
+      const first = await client.response(ids[0]!);
+      expect(decodeSoftware(getStunAttribute(first, StunAttributeType.Software)!)).toBe('my-game');
+      await sleep(200);
+      // A burst of 3 answered, the rest dropped.
+      expect(client.received.length).toBe(3);
+    } finally {
+      await lobby.stop(100);
+    }
   });
 });
