@@ -63,6 +63,29 @@ describe('lobby client against a real lobby', () => {
     expect(await alice.ping()).toBeLessThan(1000);
   });
 
+  it('a request with invalid options rejects alone and leaves nothing pending (close rejects nothing later)', async () => {
+    const { lobby, url } = await startLobby();
+    lobbies.push(lobby);
+    const alice = track(await connect(url, { name: 'alice' }));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const error = await alice
+        .createRoom({ name: 'x'.repeat(10_000), capacity: 4, visibility: 'public' })
+        .catch((e: unknown) => e);
+      expect((error as Error).name).toMatch(/Error$/);
+      expect(error).not.toBeInstanceOf(LobbyConnectionError);
+      // The client still works, and closing it rejects no forgotten request.
+      expect((await alice.createRoom({ name: 'ok', capacity: 4, visibility: 'public' })).name).toBe('ok');
+      alice.close();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('carries relay frames between members, stamped with the sender index', async () => {
     const { lobby, url } = await startLobby();
     lobbies.push(lobby);

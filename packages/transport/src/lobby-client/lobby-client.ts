@@ -419,6 +419,14 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
     adopt?: (reply: ServerMessage) => T,
   ): Promise<T> {
     const requestId = this.pending.allocate();
+    // Encode first: invalid options (the caller's mistake) reject this call
+    // alone, and no request is left waiting for an answer that cannot come.
+    let frame: Uint8Array;
+    try {
+      frame = encodeClientMessage({ ...message, requestId } as ClientMessage);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const answer = this.pending.wait(
       requestId,
       message.type,
@@ -426,9 +434,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       options.signal,
       adopt,
     );
-    if (!this.sendControl({ ...message, requestId } as ClientMessage)) {
-      this.pending.failAll('not connected');
-    }
+    if (!this.sendFrame(frame)) this.pending.failAll('not connected');
     return answer;
   }
 
