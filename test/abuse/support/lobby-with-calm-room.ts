@@ -1,5 +1,6 @@
 /**
- * A lobby (default limits, short headers timeout) and a calm room that plays
+ * A lobby (default limits, short headers timeout) with 2,000 public rooms of
+ * about 1 KiB of metadata each, and a calm room that plays
  * against it, in a process of their own: the attackers of the hardening
  * suite run in the test process, so their own CPU does not show up as the
  * lobby's latency. Prints `{"url": ...}` once ready; answers each `stats`
@@ -7,11 +8,26 @@
  * calm room's relay round trips since the previous `stats`).
  */
 import { createInterface } from 'node:readline';
+import { Player } from '../../../packages/lobby/src/player.js';
 import { startLobby } from '../../../packages/lobby/test/support/lobby-fixture.js';
 import { RawClient } from '../../../packages/lobby/test/support/raw-client.js';
 import { CalmRoom } from './calm-room.js';
 
 const { lobby, url } = await startLobby({ limits: { headersTimeoutMs: 1000 } });
+// The room:list amplification of #12 row 5: 2,000 public rooms with about
+// 1 KiB of metadata each (seated socketless players keep them open).
+const fat = { a: 'x'.repeat(250), b: 'y'.repeat(250), c: 'z'.repeat(250), d: 'w'.repeat(240) };
+for (let i = 0; i < 2000; i++) {
+  const filler = lobby.state.createRoom({
+    name: `filler ${i}`,
+    capacity: 8,
+    visibility: 'public',
+    metadata: fat,
+  });
+  const seated = new Player(`f${i}`, 'f', undefined, `ft${i}`, lobby.limits, performance.now());
+  lobby.state.register(seated);
+  lobby.state.join(seated, filler, undefined);
+}
 const a = await RawClient.welcomed(url, 'calm-a');
 const b = await RawClient.welcomed(url, 'calm-b');
 const room = await a.createRoom({ name: 'Calm', capacity: 2, visibility: 'private' });
