@@ -8,6 +8,7 @@
  *   limits and the slow-consumer cap do not shape a load test of clients
  *   that do not pace themselves.
  * - `--relay-flush-window-ms <ms>`: the lobby's `relayFlushWindowMs`.
+ * - `--admin-token <token>`: the lobby's `adminToken` (admin API and monitor on).
  */
 import { parseArgs } from 'node:util';
 import { createLobbyServer, type LobbyServerOptions } from '../../src/index.js';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
   options: {
     limits: { type: 'string' },
     'relay-flush-window-ms': { type: 'string' },
+    'admin-token': { type: 'string' },
   },
 });
 
@@ -37,6 +39,7 @@ const lobby = createLobbyServer({
   logLevel: 'silent',
   ...(values.limits === 'default' ? {} : { limits: RAISED_LIMITS }),
   ...(window === undefined ? {} : { relayFlushWindowMs: Number(window) }),
+  ...(values['admin-token'] === undefined ? {} : { adminToken: values['admin-token'] }),
 });
 const { port } = await lobby.start();
 runControlLoop({ port, stop: () => lobby.stop(1000) });

@@ -4,7 +4,7 @@ import type { PeerStats } from './peer-link.js';
 /**
  * How often a room reports its pairs to the lobby, ms: every second, so the
  * operator's monitor shows each pair's path and RTT at least once a second.
- * A report of a full room of 16 is about 15 × 60 bytes; the lobby accepts
+ * A report of a full room of 16 is about 1.1 KB (15 pairs); the lobby accepts
  * `TELEMETRY_REPORTS_PER_SECOND` (1) per player, bursts of 3.
  */
 export const TELEMETRY_INTERVAL_MS = 1000;
