@@ -41,12 +41,33 @@ describe('moderation: admin HTTP API and hooks', () => {
 
   it('refuses absent and wrong tokens with 401, on every route and the monitor page', async () => {
     await start();
-    for (const path of ['/admin/rooms', '/admin/players', '/admin/bans']) {
-      expect((await admin(path, { token: null })).status).toBe(401);
-      expect((await admin(path, { token: 'wrong-token-of-the-same-length!!' })).status).toBe(401);
-      expect((await admin(path, { token: `${TOKEN}x` })).status).toBe(401);
+    const alice = await client('alice');
+    const room = await alice.createRoom({ name: 'Arena', capacity: 4, visibility: 'public' });
+    const [roomId, playerId] = [room.room.id, alice.welcome!.playerId];
+    const routes: [string, string, unknown?][] = [
+      ['GET', '/admin/rooms'],
+      ['GET', '/admin/players'],
+      ['GET', '/admin/bans'],
+      ['POST', `/admin/players/${playerId}/kick`, { reason: 'x' }],
+      ['POST', '/admin/bans', { playerId, durationMs: 60_000 }],
+      ['POST', '/admin/bans', { ip: '127.0.0.1', durationMs: 60_000 }],
+      ['DELETE', '/admin/bans', { ip: '127.0.0.1' }],
+      ['POST', `/admin/rooms/${roomId}/close`, {}],
+      ['POST', `/admin/rooms/${roomId}/message`, { topic: 'round', data: { n: 1 } }],
+      ['POST', `/admin/rooms/${roomId}/metadata`, { metadata: { mode: 'x' } }],
+    ];
+    for (const [method, path, body] of routes) {
+      for (const token of [null, 'wrong-token-of-the-same-length!!', `${TOKEN}x`, TOKEN.slice(1), '']) {
+        const response = await admin(path, { method, body, token });
+        expect(response.status, `${method} ${path} with ${String(token)}`).toBe(401);
+      }
     }
-    expect((await admin('/admin/players/x/kick', { method: 'POST', token: null })).status).toBe(401);
+    // Nothing any of them asked for happened.
+    expect(lobby.state.rooms.get(roomId)?.members).toHaveLength(1);
+    expect(lobby.state.rooms.get(roomId)?.metadata).toEqual({});
+    expect(lobby.state.moderation.list()).toEqual([]);
+    expect((await alice.request({ type: 'ping', t: 1 })).type).toBe('pong');
+    expect(alice.closeCode).toBeUndefined();
     expect((await fetch(`${base}monitor`)).status).toBe(401);
     expect((await fetch(`${base}monitor?token=nope`)).status).toBe(401);
     const page = await fetch(`${base}monitor?token=${TOKEN}`);
@@ -60,6 +81,9 @@ describe('moderation: admin HTTP API and hooks', () => {
 
   it('lists rooms and players; kicks (4011, peers see kicked, no resume); closes rooms; messages; metadata', async () => {
     await start();
+    const events: unknown[] = [];
+    lobby.on('player:kick', (event) => events.push({ 'player:kick': event }));
+    lobby.on('room:closed', (event) => events.push({ 'room:closed': event }));
     const [alice, bob, carol] = [await client('alice'), await client('bob'), await client('carol')];
     const room = await alice.createRoom({ name: 'Arena', capacity: 4, visibility: 'public' });
     await bob.request({ type: 'room:join', roomId: room.room.id });
@@ -132,10 +156,17 @@ describe('moderation: admin HTTP API and hooks', () => {
     expect(await carol.nextOfType('room:left')).toMatchObject({ reason: 'room-closed' });
     expect((await (await admin('/admin/rooms')).json()).rooms).toEqual([]);
     expect((await alice.request({ type: 'ping', t: 1 })).type).toBe('pong');
+    // The server-side events, in order, with what the operator gave.
+    expect(events).toEqual([
+      { 'player:kick': { playerId: bob.welcome!.playerId, reason: 'cheating' } },
+      { 'room:closed': { roomId: room.room.id, reason: 'room-closed' } },
+    ]);
   });
 
-  it('bans an address (sockets refused) and a player id (hello refused), then lifts them', async () => {
+  it('bans an address through the HTTP API (sockets refused), emits player:ban, then lifts it', async () => {
     await start();
+    const bans: unknown[] = [];
+    lobby.on('player:ban', (event) => bans.push(event));
     const mallory = await client('mallory', '127.0.0.9');
     const banned = await admin('/admin/bans', {
       method: 'POST',
@@ -151,16 +182,44 @@ describe('moderation: admin HTTP API and hooks', () => {
     const again = await client('mallory', '127.0.0.9');
     expect(again.welcome?.playerId).toBeDefined();
 
-    // A player id ban: that id is refused at hello (an authenticate hook gives stable ids).
-    lobby.ban({ playerId: 'account-42' }, 60_000);
-    await lobby.stop(100);
-    await start({ authenticate: () => ({ id: 'account-42' }) });
-    lobby.ban({ playerId: 'account-42' }, 60_000);
-    const raw = await RawClient.open(url);
-    clients.push(raw);
-    const reply = await raw.request({ type: 'hello', protocolVersion: 2, name: 'x' });
+    expect(bans).toEqual([
+      expect.objectContaining({ key: expect.stringMatching(/^ip:127\.0\.0\.9/), reason: 'banned' }),
+    ]);
+  });
+
+  it('bans a player id through the HTTP API (kicked now, refused at hello), emits player:ban, then lifts it', async () => {
+    // An authenticate hook gives stable ids (an account), as a player id ban needs.
+    await start({ authenticate: (request) => ({ id: `account-${request.name}` }) });
+    const bans: unknown[] = [];
+    lobby.on('player:ban', (event) => bans.push(event));
+    const mallory = await client('mallory');
+    const alice = await client('alice');
+    expect(mallory.welcome!.playerId).toBe('account-mallory');
+    const banned = await admin('/admin/bans', {
+      method: 'POST',
+      body: { playerId: 'account-mallory', durationMs: 60_000, reason: 'griefing' },
+    });
+    expect(banned.status).toBe(200);
+    expect(await banned.json()).toEqual({ kicked: ['account-mallory'] });
+    expect(await mallory.closed).toBe(4011);
+    expect(bans).toEqual([{ key: 'player:account-mallory', until: expect.any(Number), reason: 'griefing' }]);
+    expect((await (await admin('/admin/bans')).json()).bans).toEqual([
+      { key: 'player:account-mallory', until: expect.any(Number) },
+    ]);
+    // Refused at hello while banned; others unaffected.
+    const again = await RawClient.open(url);
+    clients.push(again);
+    const reply = await again.request({ type: 'hello', protocolVersion: 2, name: 'mallory' });
     expect(code(reply)).toBe(LobbyErrorCode.Banned);
-    expect(await raw.closed).toBe(4011);
+    expect(await again.closed).toBe(4011);
+    expect((await alice.request({ type: 'ping', t: 1 })).type).toBe('pong');
+    // Lifted: welcome again. An unknown ban is 404.
+    const lifted = await admin('/admin/bans', { method: 'DELETE', body: { playerId: 'account-mallory' } });
+    expect(lifted.status).toBe(200);
+    expect((await client('mallory')).welcome?.playerId).toBe('account-mallory');
+    expect(
+      (await admin('/admin/bans', { method: 'DELETE', body: { playerId: 'account-mallory' } })).status,
+    ).toBe(404);
   });
 
   it('canCreateRoom and canJoinRoom (async) refuse with a reason the client receives as error Refused', async () => {
