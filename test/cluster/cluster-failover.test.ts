@@ -140,6 +140,57 @@ describe.skipIf(missing !== undefined)(
       expect(p90).toBeLessThan(3000);
     }, 120_000);
 
+    it("a pair on a direct link keeps playing while its room's node is dead, then is back in the room on another node", async () => {
+      redis = await TestRedis.start();
+      const ports = [await freePort(), await freePort()];
+      const urls = ports.map((port) => `ws://127.0.0.1:${port}/`);
+      for (const [i, port] of ports.entries())
+        children.push(await startCliNode(port, redis.url, `node${i}`, SECRET));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const options = (at: number) => ({
+        fallbackUrls: urls.filter((_, j) => j !== at),
+        reconnect: { initialDelayMs: 50, maxDelayMs: 300 },
+      });
+      const ada = await connect(urls[0]!, { name: 'ada', ...options(0) });
+      const bob = await connect(urls[1]!, { name: 'bob', ...options(1) });
+      clients.push(ada, bob);
+      const adaRoom = await ada.createRoom({ name: 'Direct', capacity: 4, visibility: 'public' });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      const bobRoom = await bob.joinRoom({ code: adaRoom.code });
+      await waitFor(
+        () =>
+          adaRoom.peers.size === 1 &&
+          adaRoom.stats(bob.playerId!).path === 'direct' &&
+          bobRoom.stats(ada.playerId!).path === 'direct',
+        15_000,
+      );
+      const heard: number[] = [];
+      bobRoom.on('message', ({ message }) => heard.push(Number(message.text)));
+      let back = false;
+      ada.on('connection:restored', (event) => {
+        if (event.restored && event.inRoom) back = true;
+      });
+      let sent = 0;
+      const tick = setInterval(() => adaRoom.broadcast('chat', { text: String(++sent) }), 10);
+      try {
+        await waitFor(() => heard.length >= 20, 5000);
+        children[0]!.kill('SIGKILL');
+        // While nobody holds the room (the node TTL runs for 1.5 s), the direct link carries the game.
+        const atKill = heard.length;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(back).toBe(false);
+        const duringOutage = heard.length - atKill;
+        console.log(`direct pair, node dead: ${duringOutage} chat messages delivered in the first 500 ms`);
+        expect(duringOutage).toBeGreaterThan(20);
+        await waitFor(() => back, 15_000);
+      } finally {
+        clearInterval(tick);
+      }
+      await waitFor(() => heard.length === sent, 10_000);
+      expect(heard).toEqual(Array.from({ length: sent }, (_, n) => n + 1));
+      expect(bobRoom.id).toBe(adaRoom.id);
+    }, 60_000);
+
     it('a dead node leaves the directory within seconds: its rooms stop showing in lists and codes', async () => {
       redis = await TestRedis.start();
       const ports = [await freePort(), await freePort()];
