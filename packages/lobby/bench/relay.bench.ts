@@ -15,6 +15,7 @@
  */
 
 import type { BenchSuite, BenchTable } from '../../../bench/harness.js';
+import { redisMissing, TestRedis } from '../../../test/cluster/support/redis-server.js';
 import {
   FULL_CONFIG,
   type GameWorkloadConfig,
@@ -22,8 +23,14 @@ import {
   type RelayBenchConfig,
 } from './load/bench-config.js';
 import { type ChildServer, type ServerKind, startChildServer } from './load/child-server.js';
-import { flushWindowContender, GAME_CONTENDERS, type GameContender } from './load/game-contenders.js';
 import {
+  clusterContender,
+  flushWindowContender,
+  GAME_CONTENDERS,
+  type GameContender,
+} from './load/game-contenders.js';
+import {
+  clusterNodeNotes,
   cpuChart,
   flushWindowChart,
   flushWindowNotes,
@@ -77,10 +84,12 @@ async function runGameRow(
   config: RelayBenchConfig,
   pools: Record<'load' | 'both', LoadWorkerPool>,
   pin: boolean,
+  redisUrl: string | undefined,
 ): Promise<GameRow> {
   const contenders: GameContender[] = [
     ...GAME_CONTENDERS,
     ...workload.flushWindowsMs.map(flushWindowContender),
+    ...(workload.clusterNode && redisUrl !== undefined ? [clusterContender(redisUrl)] : []),
   ];
   const runs: Record<string, GameRunResult[]> = {};
   for (const contender of contenders) runs[contender.id] = [];
@@ -138,6 +147,11 @@ async function runSynthetic(config: RelayBenchConfig, pin: boolean): Promise<Syn
   return results;
 }
 
+/** Whether a row has lobby contenders with a relay flush window. */
+function hasFlushWindows(row: GameRow): boolean {
+  return row.contenders.some((contender) => (contender.flushWindowMs ?? 0) > 0);
+}
+
 /** The relay benchmark suite. */
 const suite: BenchSuite = async ({ quick }) => {
   const config = quick ? QUICK_CONFIG : FULL_CONFIG;
@@ -150,14 +164,19 @@ const suite: BenchSuite = async ({ quick }) => {
   const rows: GameRow[] = [];
   let synthetic: SyntheticResults;
   retriesUsed = 0;
+  // The cluster-node rows need a Redis (Debian's redis-server); without one they are left out, with a note.
+  const redisAbsent = config.game.some((workload) => workload.clusterNode) ? redisMissing() : 'not needed';
+  const redis = redisAbsent === undefined ? await TestRedis.start() : undefined;
   try {
-    for (const workload of config.game) rows.push(await runGameRow(workload, config, pools, pinned));
+    for (const workload of config.game)
+      rows.push(await runGameRow(workload, config, pools, pinned, redis?.url));
     await pools.load.close();
     await pools.both.close();
     synthetic = await runSynthetic(config, pinned);
   } finally {
     await pools.load.close();
     await pools.both.close();
+    await redis?.stop();
     restore?.();
   }
   const pinning = pinned
@@ -180,12 +199,15 @@ const suite: BenchSuite = async ({ quick }) => {
     },
     ...rows.map((row) => {
       const table = gameTable(row, []);
-      return row.contenders.length > 3
-        ? { ...table, notes: [...(table.notes ?? []), ...flushWindowNotes([row])] }
-        : table;
+      const notes = [
+        ...(table.notes ?? []),
+        ...(hasFlushWindows(row) ? flushWindowNotes([row]) : []),
+        ...clusterNodeNotes(row, redisAbsent),
+      ];
+      return { ...table, notes };
     }),
   ];
-  const windowRows = rows.filter((row) => row.contenders.length > 3);
+  const windowRows = rows.filter(hasFlushWindows);
   if (windowRows.length > 0) {
     const last = tables[tables.length - 1]!;
     tables[tables.length - 1] = {

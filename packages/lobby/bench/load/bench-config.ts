@@ -18,6 +18,8 @@ export interface GameWorkloadConfig {
    * the server then shares its core, its CPU is still its own from /proc).
    */
   loadCores: 'load' | 'both';
+  /** Also run the lobby as a cluster node (`--redis`, a redis-server the suite starts) to compare its relay CPU (#13). */
+  clusterNode: boolean;
 }
 
 /** Everything the relay suite runs. */
@@ -54,15 +56,16 @@ const game = (
   loadCores,
   cpuTarget: false,
   flushWindowsMs: [],
+  clusterNode: false,
   ...extra,
 });
 
 /** Full run. */
 export const FULL_CONFIG: RelayBenchConfig = {
   game: [
-    game(8, 30, 3, 'load', { cpuTarget: true }),
+    game(8, 30, 3, 'load', { cpuTarget: true, clusterNode: true }),
     game(8, 60, 2, 'load', { flushWindowsMs: [2, 4] }),
-    game(16, 30, 1, 'load', { flushWindowsMs: [2, 4] }),
+    game(16, 30, 1, 'load', { flushWindowsMs: [2, 4], clusterNode: true }),
     game(16, 60, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
     game(32, 30, 2, 'both', { cpuTarget: true, flushWindowsMs: [2, 4] }),
     game(32, 60, 1, 'both'),
@@ -84,7 +87,7 @@ export const FULL_CONFIG: RelayBenchConfig = {
 
 /** `--quick`: proves the suite runs; numbers are not meaningful. */
 export const QUICK_CONFIG: RelayBenchConfig = {
-  game: [game(8, 30, 1, 'load', { cpuTarget: true, flushWindowsMs: [2] })],
+  game: [game(8, 30, 1, 'load', { cpuTarget: true, flushWindowsMs: [2], clusterNode: true })],
   gameRun: {
     chatEveryMs: 200,
     warmupMs: 300,

@@ -42,3 +42,16 @@ export function flushWindowContender(ms: number): GameContender {
     flushWindowMs: ms,
   };
 }
+
+/** Row name of the lobby running as a cluster node. */
+export const CLUSTER_NAME = 'handoff lobby as a cluster node (--redis; default limits, flush window 0)';
+
+/** The lobby as one node of a cluster over the Redis at `redisUrl` (the relay path as in single-node mode). */
+export function clusterContender(redisUrl: string): GameContender {
+  return {
+    id: 'handoff-cluster',
+    kind: 'handoff',
+    name: CLUSTER_NAME,
+    args: ['--limits', 'default', '--redis', redisUrl],
+  };
+}

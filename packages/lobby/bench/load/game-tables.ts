@@ -295,3 +295,17 @@ export function flushWindowNotes(rows: readonly GameRow[]): string[] {
 }
 
 const signed = (ms: number): string => `${ms >= 0 ? '+' : ''}${ms.toFixed(2)} ms`;
+
+/** The cluster-node comparison of a row (#13: relay CPU on a node against single-node mode), or why it is missing. */
+export function clusterNodeNotes(row: GameRow, redisAbsent: string | undefined): string[] {
+  if (!row.contenders.some((contender) => contender.id === 'handoff-cluster')) return [];
+  const node = row.runs['handoff-cluster'] ?? [];
+  const single = row.runs.handoff ?? [];
+  if (node.length === 0 || single.length === 0)
+    return [`Cluster node row left out: ${redisAbsent ?? 'no runs'}.`];
+  const n = figures(node);
+  const s = figures(single);
+  return [
+    `Cluster node (--redis, #13): server CPU ${n.cpu.toFixed(1)}% against ${s.cpu.toFixed(1)}% single-node (${ratio(n.cpu, s.cpu)}), ${n.usPerDelivery.toFixed(1)} against ${s.usPerDelivery.toFixed(1)} µs per delivered position, p99 ${n.p99.toFixed(2)} against ${s.p99.toFixed(2)} ms: the relay path is the same; a node also heartbeats and publishes its rooms to Redis.`,
+  ];
+}

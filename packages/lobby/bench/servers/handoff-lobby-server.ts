@@ -9,6 +9,7 @@
  *   that do not pace themselves.
  * - `--relay-flush-window-ms <ms>`: the lobby's `relayFlushWindowMs`.
  * - `--admin-token <token>`: the lobby's `adminToken` (admin API and monitor on).
+ * - `--redis <url>`: run as a node of a lobby cluster over that Redis (#13).
  */
 import { parseArgs } from 'node:util';
 import { createLobbyServer, type LobbyServerOptions } from '../../src/index.js';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     limits: { type: 'string' },
     'relay-flush-window-ms': { type: 'string' },
     'admin-token': { type: 'string' },
+    redis: { type: 'string' },
   },
 });
 
@@ -40,6 +42,13 @@ const lobby = createLobbyServer({
   ...(values.limits === 'default' ? {} : { limits: RAISED_LIMITS }),
   ...(window === undefined ? {} : { relayFlushWindowMs: Number(window) }),
   ...(values['admin-token'] === undefined ? {} : { adminToken: values['admin-token'] }),
+  ...(values.redis === undefined
+    ? {}
+    : {
+        redis: values.redis,
+        nodeId: `bench-${process.pid}`,
+        resumeSecret: 'relay-bench-cluster-secret-0123',
+      }),
 });
 const { port } = await lobby.start();
 runControlLoop({ port, stop: () => lobby.stop(1000) });
