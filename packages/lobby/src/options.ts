@@ -13,6 +13,7 @@ import {
   type RoomOptions,
 } from '@handoff/protocol/lobby';
 import type { Logger } from 'pino';
+import { TELEMETRY_REPORTS_PER_SECOND } from './admin/telemetry.js';
 import {
   DEFAULT_STUN_MAX_REQUESTS_PER_SECOND_PER_IP,
   DEFAULT_STUN_MAX_TRACKED_IPS,
@@ -135,6 +136,12 @@ export interface LobbyLimitOptions {
   maxStunRequestsPerSecondPerIp: number;
   /** Source IPs whose STUN rate is tracked at once (the least recently seen is forgotten beyond it). Default 10000. */
   maxStunTrackedIps: number;
+  /**
+   * Connectivity telemetry reports per player per second (bursts of 3);
+   * more are dropped and counted, never answered with a close. The SDK
+   * reports once a second. Default 1.
+   */
+  maxTelemetryReportsPerSecond: number;
 }
 
 /** Shortest accepted {@link LobbyServerOptions.resumeSecret}. */
@@ -172,6 +179,7 @@ export const LOBBY_LIMIT_DEFAULTS: Readonly<LobbyLimitOptions> = Object.freeze({
   emptyRoomCloseDelayMs: 10_000,
   maxStunRequestsPerSecondPerIp: DEFAULT_STUN_MAX_REQUESTS_PER_SECOND_PER_IP,
   maxStunTrackedIps: DEFAULT_STUN_MAX_TRACKED_IPS,
+  maxTelemetryReportsPerSecond: TELEMETRY_REPORTS_PER_SECOND,
 });
 
 /** Options of {@link createLobbyServer}. */

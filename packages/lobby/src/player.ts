@@ -1,5 +1,5 @@
 import type { Metadata } from '@handoff/protocol/lobby';
-import { TELEMETRY_REPORT_BURST, TELEMETRY_REPORTS_PER_SECOND } from './admin/telemetry.js';
+import { TELEMETRY_REPORT_BURST } from './admin/telemetry.js';
 import type { ClientConnection } from './client-connection.js';
 import type { LobbyLimitOptions } from './options.js';
 import type { Room } from './room.js';
@@ -25,7 +25,7 @@ export class Player {
   readonly wrongPasswords: TokenBucket;
   readonly failedCodeLookups: TokenBucket;
   readonly roomLists: TokenBucket;
-  /** Telemetry reports: {@link TELEMETRY_REPORTS_PER_SECOND} (bursts of {@link TELEMETRY_REPORT_BURST}); more are dropped unanswered. */
+  /** Telemetry reports: `limits.maxTelemetryReportsPerSecond` (bursts of {@link TELEMETRY_REPORT_BURST}); more are dropped unanswered. */
   readonly telemetryReports: TokenBucket;
 
   constructor(
@@ -53,7 +53,7 @@ export class Player {
       limits.maxFailedCodeLookupsPerMinute,
       now,
     );
-    this.telemetryReports = new TokenBucket(TELEMETRY_REPORTS_PER_SECOND, TELEMETRY_REPORT_BURST, now);
+    this.telemetryReports = new TokenBucket(limits.maxTelemetryReportsPerSecond, TELEMETRY_REPORT_BURST, now);
     this.roomLists = new TokenBucket(
       limits.maxRoomListsPerMinute / 60,
       Math.min(5, limits.maxRoomListsPerMinute),

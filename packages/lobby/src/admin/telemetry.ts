@@ -49,7 +49,7 @@ interface RoomTelemetry {
  */
 const STALE_MS = 10_000;
 
-/** Telemetry reports a player may send per second on average; more are dropped (a client sends one a second). */
+/** Default of `limits.maxTelemetryReportsPerSecond`: a client sends one report a second. */
 export const TELEMETRY_REPORTS_PER_SECOND = 1;
 /** Telemetry reports a player may send back to back (timer drift, a stalled event loop) before the average applies. */
 export const TELEMETRY_REPORT_BURST = 3;
@@ -169,7 +169,7 @@ export class Telemetry {
 
   /**
    * Takes a decoded report from a player: recorded if the player is in a
-   * room and within its budget ({@link TELEMETRY_REPORTS_PER_SECOND}), else
+   * room and within its budget (`limits.maxTelemetryReportsPerSecond`), else
    * dropped unanswered. Every report is counted by outcome.
    */
   receive(player: Player, report: TelemetryMessage, now: number): TelemetryReportOutcome {
