@@ -38,6 +38,9 @@ describe('a 16-player room on the relay (real lobby, real clients, default limit
     room.stop();
     const seconds = (performance.now() - started) / 1000;
     const framesPerSecond = room.framesSent().map((frames, i) => (frames - framesBefore[i]!) / seconds);
+    // The game's flushes: its position ticks (the machine may not keep 30 Hz) and its chat lines.
+    const ticksPerPlayer = room.sentPositions / PLAYERS;
+    const flushesPerSecond = room.sentChats.map((chats) => (ticksPerPlayer + chats) / seconds);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // let the last chat lines land
 
     const closes = room.tallies.flatMap((tally) => tally.closes);
@@ -59,12 +62,18 @@ describe('a 16-player room on the relay (real lobby, real clients, default limit
     const expected = room.sentPositions * (PLAYERS - 1);
     const ratio = received / expected;
     const sorted = [...framesPerSecond].sort((a, b) => a - b);
+    const excess = framesPerSecond.map((frames, i) => frames / flushesPerSecond[i]!).sort((a, b) => a - b);
+    const flushes = flushesPerSecond.reduce((a, b) => a + b, 0) / PLAYERS;
     console.log(
       `16 × 30 Hz relay: positions ${(ratio * 100).toFixed(2)}% (${received}/${expected}), ` +
-        `frames/client/s median ${sorted[8]!.toFixed(1)}, max ${sorted[15]!.toFixed(1)}`,
+        `frames/client/s median ${sorted[8]!.toFixed(1)}, max ${sorted[15]!.toFixed(1)}; ` +
+        `flushes/client/s ${flushes.toFixed(1)}; frames per flush max ${excess[15]!.toFixed(3)}`,
     );
     expect(ratio).toBeGreaterThanOrEqual(0.99);
     // One frame per flush: positions at 30 Hz, chat once a second; acknowledgements ride along.
-    expect(sorted[15]!).toBeLessThan(HZ * 1.25);
+    // The margin is for acks whose delay (40 ms) runs out when a loaded machine
+    // ticks late (measured up to 1.036). While positions counted towards an
+    // immediate ack, a chat line or an early tick cost a frame: 1.08–1.11.
+    expect(excess[15]!).toBeLessThan(1.05);
   }, 40_000);
 });

@@ -34,6 +34,8 @@ export class DatagramParser {
   nackLength = 0;
   frameCount = 0;
   ackEliciting = false;
+  /** The datagram carries reliable data (a whole message or a fragment): its ack frees the sender's window. */
+  carriesReliable = false;
   readonly types: number[] = [];
   readonly channels: number[] = [];
   readonly ids: number[] = [];
@@ -74,6 +76,7 @@ export class DatagramParser {
     }
     this.frameCount = 0;
     this.ackEliciting = false;
+    this.carriesReliable = false;
     while (reader.remaining > 0) this.parseFrame(reader);
   }
 
@@ -109,6 +112,7 @@ export class DatagramParser {
         length = reader.varint();
         start = reader.skip(length);
         this.ackEliciting = true;
+        if (type !== FrameType.Unreliable) this.carriesReliable = true;
       }
     }
     const i = this.frameCount++;

@@ -24,6 +24,8 @@ export class ReceiveTracker {
   ackPendingSince = 0;
   /** How many of those arrived. */
   ackElicitingPending = 0;
+  /** How many of those carried reliable data. */
+  reliablePending = 0;
   private readonly seen = new Float64Array(RECEIVE_HISTORY).fill(-1);
   private readonly refused = new Float64Array(RECEIVE_HISTORY).fill(-1);
   private readonly arrivedAt = new Float64Array(RECEIVE_HISTORY);
@@ -45,8 +47,8 @@ export class ReceiveTracker {
     return unwrapped;
   }
 
-  /** Records a validated packet. */
-  record(unwrapped: number, now: number, ackEliciting: boolean): void {
+  /** Records a validated packet; `reliable`: it carried reliable data. */
+  record(unwrapped: number, now: number, ackEliciting: boolean, reliable: boolean): void {
     const slot = unwrapped % RECEIVE_HISTORY;
     this.seen[slot] = unwrapped;
     this.arrivedAt[slot] = now;
@@ -57,8 +59,10 @@ export class ReceiveTracker {
       this.ackPending = true;
       this.ackPendingSince = now;
       this.ackElicitingPending = 0;
+      this.reliablePending = 0;
     }
     this.ackElicitingPending++;
+    if (reliable) this.reliablePending++;
   }
 
   /** Takes back the acknowledgement of a recorded packet: it stays seen (duplicates are dropped) but is reported missing. */

@@ -50,8 +50,9 @@ export interface SessionOptions {
   /**
    * How long an acknowledgement waits for an outgoing datagram to ride on
    * before it is sent alone, ms (QUIC's ack delay). Acks of a game that
-   * sends at least every `ackDelayMs` then never cost a datagram of their own.
-   * At most `maxAckDelayMs`. Default 0 (acknowledge at the next poll);
+   * sends at least every `ackDelayMs` then never cost a datagram of their own
+   * (two packets of reliable data waiting are acknowledged at once: a burst
+   * is not held back). At most `maxAckDelayMs`. Default 0 (acknowledge at the next poll);
    * `@handoff/transport` rooms use 40 (and `maxAckDelayMs` 40).
    */
   ackDelayMs?: number;

@@ -24,6 +24,7 @@ import {
 } from './session-options.js';
 import { buildStats, SessionCounters, type SessionStats } from './session-stats.js';
 import {
+  ACK_BITFIELD_PACKETS,
   ACK_DELAY_UNIT_MS,
   FLAG_ACK,
   FrameType,
@@ -33,8 +34,23 @@ import {
   SESSION_VERSION,
 } from './wire-format.js';
 
-/** Ack-eliciting packets after which an acknowledgement leaves without waiting for the ack delay. */
-const ACK_ELICITING_THRESHOLD = 2;
+/**
+ * Packets of reliable data after which an acknowledgement leaves without
+ * waiting for the ack delay (QUIC's threshold of two, counted over reliable
+ * data only): a burst or a retransmission is acknowledged at once, so its
+ * sender frees its window and detects losses. Unreliable packets (positions)
+ * do not count: their acks only move delta baselines, and a game ticking
+ * alongside its peers sends data within the ack delay anyway — counting them
+ * cost a relay frame whenever a chat line, or a peer's tick jittering early,
+ * put a second packet in one send interval (#11).
+ */
+const RELIABLE_ACK_THRESHOLD = 2;
+/**
+ * Ack-eliciting packets of any kind after which an acknowledgement leaves at
+ * once: far inside the 256 packets one ack block describes, even with a
+ * poll that comes late.
+ */
+const ACK_ELICITING_CAP = ACK_BITFIELD_PACKETS / 8;
 /** Datagrams of old content a probe timeout sends again. */
 const PROBE_PACKETS = 2;
 /** Loss detection never uses a delay shorter than this, ms (timer granularity). */
@@ -210,7 +226,7 @@ export class Session implements DatagramSink {
       return rejection;
     }
     // Validated: from here on the datagram is applied in full.
-    this.received.record(sequence, now, parser.ackEliciting);
+    this.received.record(sequence, now, parser.ackEliciting, parser.carriesReliable);
     this.counters.packetsReceived++;
     this.counters.bytesReceived += datagram.length;
     if (parser.hasAck) this.applyAck(now, datagram);
@@ -237,12 +253,14 @@ export class Session implements DatagramSink {
     this.probeIfDue(now);
     const builder = new DatagramBatch(this, now);
     // An acknowledgement waits (up to ackDelayMs) for data to ride on, unless
-    // a second ack-eliciting packet is waiting for it too (QUIC's default
-    // ack frequency: a burst, such as chat or a retransmission, is not held back).
+    // a second packet of reliable data is waiting for it too (a burst, such
+    // as chat lines or a retransmission, is not held back), or many packets are.
     const received = this.received;
     const ackDue =
       received.ackPending &&
-      (received.ackElicitingPending >= ACK_ELICITING_THRESHOLD || now >= this.ackDeadline());
+      (received.reliablePending >= RELIABLE_ACK_THRESHOLD ||
+        received.ackElicitingPending >= ACK_ELICITING_CAP ||
+        now >= this.ackDeadline());
     this.writeChannelAcks(builder, ackDue);
     // Retransmissions, acks and pings always go; new data waits for the pacer.
     const budget = this.sendRate?.budget(now) ?? Number.POSITIVE_INFINITY;
