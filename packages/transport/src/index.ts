@@ -49,3 +49,4 @@ export {
   type RoomEvents,
   type RoomMessage,
 } from './room/room.js';
+export { TELEMETRY_INTERVAL_MS } from './room/telemetry-reporter.js';

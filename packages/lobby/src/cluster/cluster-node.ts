@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { LobbyState } from '../lobby-state.js';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../options.js';
 import { ClusterMetrics, type NodeLoad } from './cluster-metrics.js';
 import { type DirectoryEntry, parseEntry } from './directory-entry.js';
 import { DirectoryMirror } from './directory-mirror.js';
@@ -26,7 +27,7 @@ export interface ClusterNodeOptions {
   nodeTtlMs?: number;
   /**
    * A Redis command unanswered this long fails (and the operation answers
-   * `Unavailable`), ms. Default 500 (`DEFAULT_REDIS_COMMAND_TIMEOUT_MS`).
+   * `Unavailable`), ms. Default {@link DEFAULT_REDIS_COMMAND_TIMEOUT_MS}.
    */
   commandTimeoutMs?: number;
 }
@@ -87,7 +88,7 @@ export class ClusterNode {
       connectTimeout: 2000,
       // A frozen Redis (SIGSTOP, a stalled VM, a black-holed route) keeps the socket open and
       // answers nothing: without this, every lookup would hang until the client gave up.
-      commandTimeout: options.commandTimeoutMs ?? 500,
+      commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
       lazyConnect: true,
       retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 1000),
     });

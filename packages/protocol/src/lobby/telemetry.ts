@@ -7,6 +7,8 @@
  * @module
  */
 
+import { MAX_ROOM_CAPACITY } from './limits.js';
+
 /**
  * Why a pair fell back from a WebRTC link to the relay, as `@handoff/transport`
  * reports it:
@@ -65,7 +67,7 @@ export const TELEMETRY_ICE_OUTCOMES = ['untried', 'unreached', 'reached'] as con
 export type TelemetryIceOutcome = (typeof TELEMETRY_ICE_OUTCOMES)[number];
 
 /** Most pairs in one telemetry report (every other member of a room of 64). */
-export const MAX_TELEMETRY_PAIRS = 63;
+export const MAX_TELEMETRY_PAIRS = MAX_ROOM_CAPACITY - 1;
 
 /** Most fallback reasons in one pair of a telemetry report. */
 export const MAX_TELEMETRY_FALLBACK_REASONS = 8;

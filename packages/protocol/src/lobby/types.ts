@@ -305,7 +305,6 @@ export interface PingMessage {
   t: number;
 }
 
-/** Every message a client sends to the lobby. */
 /**
  * The NAT behaviour a client saw on one pair, from its WebRTC stats: whether
  * ICE ever connected, and the candidate types of the selected candidate
@@ -352,6 +351,7 @@ export interface TelemetryMessage {
   pairs: TelemetryPair[];
 }
 
+/** Every message a client sends to the lobby (discriminated by `type`). */
 export type ClientMessage =
   | HelloMessage
   | RoomCreateMessage
@@ -549,7 +549,6 @@ export interface PongMessage {
   t: number;
 }
 
-/** Every message the lobby sends to a client. */
 /** A message from the game's server code to a room or a player. */
 export interface ServerPushMessage {
   /** Message type discriminator. */
@@ -570,6 +569,7 @@ export interface IceServersMessage {
   iceServers: IceServer[];
 }
 
+/** Every message the lobby sends to a client (discriminated by `type`). */
 export type ServerMessage =
   | WelcomeMessage
   | RoomJoinedMessage

@@ -279,8 +279,9 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   }
 
   /**
-   * @internal Sends a connectivity report (rooms do, every few seconds,
-   * unless `telemetry: false`). Not answered; dropped while disconnected.
+   * @internal Sends a connectivity report (rooms do, every
+   * `TELEMETRY_INTERVAL_MS`, unless `telemetry: false`). Not answered;
+   * dropped while disconnected.
    */
   sendTelemetry(pairs: TelemetryPair[]): void {
     if (!this.relayOpen || pairs.length === 0) return;
