@@ -209,36 +209,44 @@ describe.skipIf(missing !== undefined)('a lobby cluster over a real Redis (3 in-
     const originUrl = await startNode();
     const restorerUrl = await startNode();
     await new Promise((resolve) => setTimeout(resolve, 600));
-    const alice = await RawClient.welcomed(originUrl, 'alice');
-    const joined = await alice.createRoom({ name: 'Once', capacity: 4, visibility: 'public' });
-    const ticket = joined.ticket!;
-    // A token no node knows: the hello is decided by the ticket alone.
-    const fakeToken = alice.welcome!.sessionToken.replace(/./g, (c) => (c === 'A' ? 'B' : 'A'));
-    const restoreHello = {
-      type: 'hello' as const,
-      protocolVersion: 2 as const,
-      resumeToken: fakeToken,
-      restore: { ticket },
-    };
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    // The origin goes away (withdrawing its room): the ticket restores alice on the second node.
-    await nodes[origin]!.stop(200);
-    alice.close();
-    const first = await RawClient.open(restorerUrl);
-    expect(await first.request(restoreHello)).toMatchObject({
-      type: 'welcome',
-      playerId: alice.welcome!.playerId,
-    });
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    // That node goes away too: the room is free to claim again anywhere, but the ticket was used.
-    await nodes[origin + 1]!.stop(200);
-    first.close();
-    const replay = await RawClient.open(urls[1]!);
-    expect(await replay.request(restoreHello)).toMatchObject({
-      type: 'error',
-      code: LobbyErrorCode.AuthFailed,
-      message: 'room ticket already used',
-    });
-    replay.close();
+    // Raw clients are not in `clients`: closed here, also when an expectation fails.
+    const raws: RawClient[] = [];
+    try {
+      const alice = await RawClient.welcomed(originUrl, 'alice');
+      raws.push(alice);
+      const joined = await alice.createRoom({ name: 'Once', capacity: 4, visibility: 'public' });
+      const ticket = joined.ticket!;
+      // A token no node knows: the hello is decided by the ticket alone.
+      const fakeToken = alice.welcome!.sessionToken.replace(/./g, (c) => (c === 'A' ? 'B' : 'A'));
+      const restoreHello = {
+        type: 'hello' as const,
+        protocolVersion: 2 as const,
+        resumeToken: fakeToken,
+        restore: { ticket },
+      };
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      // The origin goes away (withdrawing its room): the ticket restores alice on the second node.
+      await nodes[origin]!.stop(200);
+      alice.close();
+      const first = await RawClient.open(restorerUrl);
+      raws.push(first);
+      expect(await first.request(restoreHello)).toMatchObject({
+        type: 'welcome',
+        playerId: alice.welcome!.playerId,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      // That node goes away too: the room is free to claim again anywhere, but the ticket was used.
+      await nodes[origin + 1]!.stop(200);
+      first.close();
+      const replay = await RawClient.open(urls[1]!);
+      raws.push(replay);
+      expect(await replay.request(restoreHello)).toMatchObject({
+        type: 'error',
+        code: LobbyErrorCode.AuthFailed,
+        message: 'room ticket already used',
+      });
+    } finally {
+      for (const raw of raws) raw.close();
+    }
   });
 });
