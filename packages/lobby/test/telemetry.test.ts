@@ -1,6 +1,6 @@
 import { LobbyErrorCode, type TelemetryPair } from '@handoff/protocol/lobby';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LobbyServer, TELEMETRY_REPORT_BURST } from '../src/index.js';
+import { type LobbyServer, type LobbyServerOptions, TELEMETRY_REPORT_BURST } from '../src/index.js';
 import { startLobby } from './support/lobby-fixture.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -19,8 +19,11 @@ describe('telemetry: validation, bounded labels, rate limit', () => {
     await lobby.stop(200);
   });
 
-  async function roomOf(count: number): Promise<{ players: RawClient[]; roomId: string }> {
-    ({ lobby, url } = await startLobby());
+  async function roomOf(
+    count: number,
+    limits: LobbyServerOptions['limits'] = {},
+  ): Promise<{ players: RawClient[]; roomId: string }> {
+    ({ lobby, url } = await startLobby({ limits }));
     const players: RawClient[] = [];
     for (let i = 0; i < count; i++) {
       const raw = await RawClient.welcomed(url, `p${i}`);
@@ -124,6 +127,41 @@ describe('telemetry: validation, bounded labels, rate limit', () => {
     text = await metrics();
     expect(metric(text, 'handoff_telemetry_reports_total{outcome="recorded"}')).toBe(recorded + 1);
     expect(a.closeCode).toBeUndefined();
+  });
+
+  it('limits.maxTelemetryReportsPerSecond sets the refill rate (the burst stays TELEMETRY_REPORT_BURST)', async () => {
+    const { players } = await roomOf(2, { maxTelemetryReportsPerSecond: 5 });
+    const [a, b] = players as [RawClient, RawClient];
+    const burst = (): void => {
+      for (let i = 0; i < 10; i++) a.send({ type: 'telemetry', pairs: [{ peerId: idOf(b), path: 'relay' }] });
+    };
+    burst();
+    await settled(a);
+    const first = metric(await metrics(), 'handoff_telemetry_reports_total{outcome="recorded"}');
+    expect(first).toBeGreaterThanOrEqual(TELEMETRY_REPORT_BURST);
+    expect(first).toBeLessThanOrEqual(TELEMETRY_REPORT_BURST + 1);
+    // 0.7 s at 5 a second refills the whole burst (the default of 1 a second would allow 0 or 1).
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    burst();
+    await settled(a);
+    const text = await metrics();
+    expect(metric(text, 'handoff_telemetry_reports_total{outcome="recorded"}') - first).toBe(
+      TELEMETRY_REPORT_BURST,
+    );
+    expect(metric(text, 'handoff_telemetry_reports_total{outcome="throttled"}')).toBe(20 - first - 3);
+  });
+
+  it('counts a report from a player in no room as not-in-room and keeps nothing of it', async () => {
+    ({ lobby, url } = await startLobby());
+    const [loner, other] = [await RawClient.welcomed(url, 'loner'), await RawClient.welcomed(url, 'other')];
+    clients.push(loner, other);
+    loner.send({ type: 'telemetry', pairs: [{ peerId: idOf(other), path: 'relay' }] });
+    await settled(loner);
+    const text = await metrics();
+    expect(metric(text, 'handoff_telemetry_reports_total{outcome="not-in-room"}')).toBe(1);
+    expect(metric(text, 'handoff_telemetry_reports_total{outcome="recorded"}')).toBe(0);
+    expect(metric(text, 'handoff_pairs{path="relay"}')).toBe(0);
+    expect(loner.closeCode).toBeUndefined();
   });
 
   it("forgets a leaving player's sides and timed pairs (no growth with churn)", async () => {
