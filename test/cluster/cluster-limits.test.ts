@@ -122,4 +122,41 @@ describe.skipIf(missing !== undefined)('cluster-wide limits', () => {
     }
     expect(outcomes).toEqual(['ok', 'ok', 'ok', 'TooManyRooms']);
   });
+
+  it('a parallel batch over every node cannot overrun the budget: taking from it is atomic', async () => {
+    redis = await TestRedis.start();
+    // 4 unknown codes a minute per address; each node alone would allow 4, so 3 nodes read-then-count would allow 12.
+    const urls = await nodes(3, 'race', {
+      maxFailedCodeLookupsPerMinutePerIp: 4,
+      maxFailedCodeLookupsPerMinute: 100,
+      maxWrongPasswordsPerMinutePerIp: 4,
+      maxWrongPasswordsPerMinute: 100,
+      maxWrongPasswordsPerMinutePerRoom: 100,
+    });
+    const guessers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => connect(urls[i % 3]!, { name: `r${i}` })),
+    );
+    clients.push(...guessers);
+    const codes = await Promise.all(
+      guessers.map((guesser, i) =>
+        outcome(guesser.joinRoom({ code: `RRRRRR${String(i).padStart(2, 'R')}` })),
+      ),
+    );
+    expect(codes.filter((o) => o === 'RoomNotFound')).toHaveLength(4);
+    expect(codes.filter((o) => o === 'RateLimited')).toHaveLength(8);
+    // The same for wrong passwords, all at once against a room on each node.
+    const rooms: string[] = [];
+    for (const [i, url] of urls.entries()) {
+      const owner = await connect(url, { name: `o${i}` });
+      clients.push(owner);
+      rooms.push(
+        (await owner.createRoom({ name: `l${i}`, capacity: 8, visibility: 'private', password: 'pw' })).code,
+      );
+    }
+    const passwords = await Promise.all(
+      guessers.map((guesser, i) => outcome(guesser.joinRoom({ code: rooms[i % 3]! }, `bad${i}`))),
+    );
+    expect(passwords.filter((o) => o === 'WrongPassword')).toHaveLength(4);
+    expect(passwords.filter((o) => o === 'RateLimited')).toHaveLength(8);
+  });
 });

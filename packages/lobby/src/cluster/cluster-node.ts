@@ -247,34 +247,49 @@ export class ClusterNode {
   }
 
   /**
-   * Events of `kind` from `address` (an `AddressLimits` key) in the last
-   * minute (sliding), on every node: per-address budgets hold across the
-   * cluster.
+   * Takes one event of `kind` from `address` (an `AddressLimits` key)
+   * against a cluster-wide budget of `limit` a minute (sliding). The
+   * increment and the count it returns are one atomic Redis step, so
+   * requests racing on several nodes each see the others' events (a read
+   * followed by a later increment let a parallel batch all pass). Over the
+   * budget the event is given back at once and `undefined` is returned;
+   * otherwise a function that gives it back, for an attempt that turns out
+   * not to count (the right password, a code that names a room).
+   *
+   * @throws ClusterUnavailableError when Redis is away (the caller falls back on the node's own budget).
    */
-  async perMinute(kind: AddressCounter, address: string): Promise<number> {
+  async takePerMinute(
+    kind: AddressCounter,
+    address: string,
+    limit: number,
+  ): Promise<(() => void) | undefined> {
     const minute = Math.floor(Date.now() / 60_000);
-    const [now, before] = await this.call(() =>
-      this.redis.mget(
-        this.keys.perMinute(kind, address, minute),
-        this.keys.perMinute(kind, address, minute - 1),
-      ),
-    );
+    const key = this.keys.perMinute(kind, address, minute);
+    const replies = await this.call(async () => {
+      const results = await this.redis
+        .multi()
+        .incr(key)
+        .pexpire(key, 120_000)
+        .get(this.keys.perMinute(kind, address, minute - 1))
+        .exec();
+      // A pipeline resolves even when a command failed: look at each answer.
+      const failed = results?.find(([error]) => error !== null);
+      if (results === null || failed !== undefined) throw failed?.[0] ?? new Error('transaction aborted');
+      return results;
+    });
+    const count = Number(replies[0]![1]);
     // A sliding minute: the last one weighs what is left of it, rounded up
     // (rounding down let one event too many through just after a minute turned).
     const left = 1 - (Date.now() % 60_000) / 60_000;
-    return Number(now ?? 0) + Math.ceil(Number(before ?? 0) * left);
-  }
-
-  /** Counts one event of `kind` from `address`, cluster-wide (best effort). */
-  countPerMinute(kind: AddressCounter, address: string): void {
-    if (!this.available) return;
-    const key = this.keys.perMinute(kind, address, Math.floor(Date.now() / 60_000));
-    this.redis
-      .multi()
-      .incr(key)
-      .pexpire(key, 120_000)
-      .exec()
-      .catch((error: unknown) => this.warn('per-address count failed', error));
+    const previous = Math.ceil(Number(replies[2]![1] ?? 0) * left);
+    const giveBack = (): void => {
+      this.redis.decr(key).catch((error: unknown) => this.warn('per-address count failed', error));
+    };
+    if (count + previous > limit) {
+      giveBack();
+      return undefined;
+    }
+    return giveBack;
   }
 
   /** Records that this node holds the player with `token` (so other nodes redirect its resume here). */

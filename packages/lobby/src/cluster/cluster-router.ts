@@ -43,9 +43,9 @@ export function routeControl(
           state,
           player,
           message.requestId,
-          underClusterBudget(node, 'wrongpw', address, state.limits.maxWrongPasswordsPerMinutePerIp).then(
-            (under) => {
-              if (!under) {
+          takeClusterBudget(node, 'wrongpw', address, state.limits.maxWrongPasswordsPerMinutePerIp).then(
+            (taken) => {
+              if (taken === undefined) {
                 state.fail(
                   player,
                   LobbyErrorCode.RateLimited,
@@ -54,7 +54,7 @@ export function routeControl(
                 );
                 return;
               }
-              if (!here.passwordMatches(message.password)) node.countPerMinute('wrongpw', address);
+              if (here.passwordMatches(message.password)) taken(); // only wrong ones count
               local();
             },
           ),
@@ -77,9 +77,9 @@ export function routeControl(
         state,
         player,
         message.requestId,
-        underClusterBudget(node, 'create', address, state.limits.maxRoomsCreatedPerMinutePerIp).then(
-          (under) => {
-            if (!under) {
+        takeClusterBudget(node, 'create', address, state.limits.maxRoomsCreatedPerMinutePerIp).then(
+          (taken) => {
+            if (taken === undefined) {
               state.fail(
                 player,
                 LobbyErrorCode.TooManyRooms,
@@ -89,7 +89,6 @@ export function routeControl(
               return;
             }
             // Attempts count (the lobby may still refuse for its own reasons).
-            node.countPerMinute('create', address);
             local();
           },
         ),
@@ -138,39 +137,45 @@ async function joinElsewhere(
   address: string,
   local: () => void,
 ): Promise<void> {
-  const byCode = 'code' in target;
-  if (
-    byCode &&
-    (await node.perMinute('codefail', address)) >= state.limits.maxFailedCodeLookupsPerMinutePerIp
-  ) {
+  // A code lookup takes from the address's budget first; one that names a room gives it back.
+  // (Redis away: this throws Unavailable at once — the directory could not be read either.)
+  const taken =
+    'code' in target
+      ? await node.takePerMinute('codefail', address, state.limits.maxFailedCodeLookupsPerMinutePerIp)
+      : () => {};
+  if (taken === undefined) {
     state.fail(player, LobbyErrorCode.RateLimited, 'too many unknown codes; wait a minute', requestId);
     return;
   }
-  const entry = await node.find(target);
+  const entry = await node.find(target).catch((error: unknown) => {
+    if ('code' in target) taken();
+    throw error;
+  });
   const url = entry === undefined ? undefined : node.urlOf(entry.node);
   if (entry !== undefined && url !== undefined) {
+    if ('code' in target) taken();
     redirect(state, node, player, requestId, { url, roomId: entry.id }, 'join');
     return;
   }
-  if (byCode) node.countPerMinute('codefail', address);
   local();
 }
 
 /**
- * Whether `address` saw fewer than `limit` events of `kind` in the last
- * minute on every node together. Redis away: yes — the lobby's own
+ * Takes one event of `kind` from `address` against its cluster-wide budget
+ * (see {@link ClusterNode.takePerMinute}): `undefined` over the budget, else
+ * a function that gives the event back. Redis away: taken — the lobby's own
  * per-node budget for the same limit still applies (other errors stay errors).
  */
-async function underClusterBudget(
+async function takeClusterBudget(
   node: ClusterNode,
   kind: AddressCounter,
   address: string,
   limit: number,
-): Promise<boolean> {
+): Promise<(() => void) | undefined> {
   try {
-    return (await node.perMinute(kind, address)) < limit;
+    return await node.takePerMinute(kind, address, limit);
   } catch (error) {
-    if (error instanceof ClusterUnavailableError) return true;
+    if (error instanceof ClusterUnavailableError) return () => {};
     throw error;
   }
 }
