@@ -46,4 +46,30 @@ describe('FlushScheduler (#12: per-peer failures inside a loop over peers)', () 
       process.off('uncaughtException', onUncaught);
     }
   });
+
+  it("a throwing error listener (the game's bug) surfaces, but every other link is still flushed and the next flush works", async () => {
+    const links = [new Link(true), new Link(), new Link(true), new Link()];
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown): void => void uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    const scheduler = new FlushScheduler(
+      () => [],
+      1000,
+      () => {
+        throw new Error('listener bug');
+      },
+    );
+    try {
+      for (const link of links) scheduler.schedule(link);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(links.map((link) => link.flushes)).toEqual([1, 1, 1, 1]);
+      expect(uncaught.map((error) => (error as Error).message)).toEqual(['listener bug']);
+      scheduler.schedule(links[1]!);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(links.map((link) => link.flushes)).toEqual([1, 2, 1, 1]);
+    } finally {
+      scheduler.stop();
+      process.off('uncaughtException', onUncaught);
+    }
+  });
 });

@@ -42,8 +42,11 @@ export class FlushScheduler<L extends Flushable> {
       const links = this.dirty;
       this.dirty = this.spare;
       this.spare = links;
-      flushEach(links, now, this.onError);
-      links.clear();
+      try {
+        flushEach(links, now, this.onError);
+      } finally {
+        links.clear();
+      }
     });
   }
 
@@ -55,18 +58,27 @@ export class FlushScheduler<L extends Flushable> {
 
 /**
  * Flushes every link even if one throws (one peer's failure must not starve
- * the others); each failure is reported, not hidden and not thrown.
+ * the others); each failure goes to `onError`, not thrown. Should `onError`
+ * itself throw (a game's `flush:error` listener), the other links are still
+ * flushed and that error is rethrown at the end: the game's bug surfaces,
+ * and no peer goes unserved because of it.
  */
 function flushEach<L extends Flushable>(
   links: Iterable<L>,
   now: number,
   onError: (link: L, error: unknown) => void,
 ): void {
+  let listenerFailure: { error: unknown } | undefined;
   for (const link of links) {
     try {
       link.flush(now);
     } catch (error) {
-      onError(link, error);
+      try {
+        onError(link, error);
+      } catch (thrown) {
+        listenerFailure ??= { error: thrown };
+      }
     }
   }
+  if (listenerFailure !== undefined) throw listenerFailure.error;
 }
