@@ -186,4 +186,24 @@ describe('telemetry: validation, bounded labels, rate limit', () => {
     lobby.state.closeRoom(lobby.state.rooms.get(roomId)!);
     expect(lobby.state.telemetry.size(roomId)).toEqual({ sides: 0, timed: 0 });
   });
+
+  it('a side not reported for 10 s drops out of the gauges until it reports again', async () => {
+    const { players, roomId } = await roomOf(2);
+    const [a, b] = players as [RawClient, RawClient];
+    const room = lobby.state.rooms.get(roomId)!;
+    const playerA = lobby.state.players.get(idOf(a))!;
+    const playerB = lobby.state.players.get(idOf(b))!;
+    const report = (to: RawClient) => ({
+      type: 'telemetry' as const,
+      requestId: 1,
+      pairs: [{ peerId: idOf(to), path: 'direct' as const }],
+    });
+    const now = Date.now();
+    lobby.state.telemetry.record(playerA, room, report(b), now - 11_000); // stale
+    lobby.state.telemetry.record(playerB, room, report(a), now - 9_000); // fresh
+    // Only b's side is fresh: one player counted (a's stale side no longer is).
+    expect(metric(await metrics(), 'handoff_players_by_path{paths="direct"}')).toBe(1);
+    lobby.state.telemetry.record(playerA, room, report(b), now);
+    expect(metric(await metrics(), 'handoff_players_by_path{paths="direct"}')).toBe(2);
+  });
 });

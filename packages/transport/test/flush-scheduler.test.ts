@@ -53,7 +53,7 @@ describe('FlushScheduler (#12: per-peer failures inside a loop over peers)', () 
     const onUncaught = (error: unknown): void => void uncaught.push(error);
     process.on('uncaughtException', onUncaught);
     const scheduler = new FlushScheduler(
-      () => [],
+      (): Link[] => [],
       1000,
       () => {
         throw new Error('listener bug');

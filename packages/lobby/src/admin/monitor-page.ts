@@ -37,7 +37,8 @@ function cell(pair, a, b) {
   const path = pair.paths[i] || pair.paths[1 - i];
   const rtt = pair.rttMs[i] ?? pair.rttMs[1 - i];
   const nat = pair.nat[i] || pair.nat[1 - i];
-  const types = nat && nat.local ? (nat === pair.nat[i] ? nat.local + '·' + nat.remote : nat.remote + '·' + nat.local) : '';
+  const ends = nat && nat.local ? (nat === pair.nat[i] ? [nat.local, nat.remote] : [nat.remote, nat.local]) : [];
+  const types = ends.map((end) => end || '?').join('·');
   const label = path ? path + (rtt !== undefined && rtt !== null ? '<br><span class="rtt">' + Math.round(rtt) + ' ms</span>' : '') +
     (types ? '<br><small>' + esc(types) + '</small>' : nat && nat.ice === 'unreached' ? '<br><small>ICE unreached</small>' : '') : '?';
   const title = a + ' → ' + b + (nat ? ' · ICE ' + nat.ice + (types ? ', candidates ' + types : '') : '');

@@ -1,11 +1,15 @@
-import type { TelemetryFallbackReason, TelemetryPair } from '@handoff/protocol/lobby';
+import {
+  MAX_TELEMETRY_FALLBACK_REASONS,
+  type TelemetryFallbackReason,
+  type TelemetryPair,
+} from '@handoff/protocol/lobby';
 import type { PeerStats } from './peer-link.js';
 
 /**
  * How often a room reports its pairs to the lobby, ms: every second, so the
  * operator's monitor shows each pair's path and RTT at least once a second.
  * A report of a full room of 16 is about 1.1 KB (15 pairs); the lobby accepts
- * `TELEMETRY_REPORTS_PER_SECOND` (1) per player, bursts of 3.
+ * `limits.maxTelemetryReportsPerSecond` (default 1) per player, bursts of 3.
  */
 export const TELEMETRY_INTERVAL_MS = 1000;
 
@@ -64,8 +68,10 @@ export class TelemetryReporter {
       if (stats.timeToDirectMs !== undefined) pair.timeToDirectMs = Math.min(stats.timeToDirectMs, 3_600_000);
       if (stats.session.rttSamples > 0) pair.rttMs = Math.min(stats.session.rttMs, 60_000);
       if (counts.size > 0)
-        pair.fallbacks = [...counts].slice(0, 8).map(([reason, count]) => ({ reason, count }));
-      if (stats.nat !== undefined) pair.nat = { ...stats.nat };
+        pair.fallbacks = [...counts]
+          .slice(0, MAX_TELEMETRY_FALLBACK_REASONS)
+          .map(([reason, count]) => ({ reason, count }));
+      pair.nat = { ...stats.nat };
       pairs.push(pair);
     }
     return pairs;
