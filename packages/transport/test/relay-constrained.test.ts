@@ -11,11 +11,11 @@ import { LoadRoom } from './support/room-load.js';
  * clients, default limits.
  */
 describe('a 16 × 60 Hz room on a relay of 1 Mbit/s with 5% loss', () => {
-  let lobby: LobbyServer;
+  let lobby: LobbyServer | undefined;
   let room: LoadRoom | undefined;
   afterEach(async () => {
     room?.close();
-    await lobby.stop(200);
+    await lobby?.stop(200);
   });
 
   it('keeps playing: no close, chat complete and in order, positions thinned, queues bounded', async () => {
