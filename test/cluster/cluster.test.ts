@@ -83,9 +83,15 @@ describe.skipIf(missing !== undefined)('a lobby cluster over a real Redis (3 in-
     });
     // The directory is written within ~50 ms.
     await new Promise((resolve) => setTimeout(resolve, 150));
+    const bobId = bob.playerId;
     const started = performance.now();
     const bobRoom = await bob.joinRoom({ code: aliceRoom.code });
     const joinMs = performance.now() - started;
+    // The redirect handed Bob's identity over: he is the same player on node 0.
+    expect(bob.playerId).toBe(bobId);
+    expect(bobRoom.me.id).toBe(bobId);
+    await waitFor(() => aliceRoom.peers.has(bobId!));
+    expect(aliceRoom.peers.get(bobId!)?.name).toBe('bob');
     const listed = await carol.listRooms({ metadata: { tag } });
     expect(listed.map((room) => room.id)).toEqual([aliceRoom.id]);
     expect(listed[0]?.members).toBeGreaterThanOrEqual(1);
@@ -107,6 +113,15 @@ describe.skipIf(missing !== undefined)('a lobby cluster over a real Redis (3 in-
     expect(heard[2]).toEqual(expected);
     const metrics = await (await fetch(`http://${new URL(urls[1]!).host}/metrics`)).text();
     expect(metrics).toMatch(/handoff_cluster_redirects_total\{operation="join"\} [1-9]/);
+    // Node 1 let Bob go once his socket closed (no session left there to wait out its grace).
+    const playersOn1 = async (): Promise<string | undefined> =>
+      /^handoff_players (\d+)/m.exec(
+        await (await fetch(`http://${new URL(urls[1]!).host}/metrics`)).text(),
+      )?.[1];
+    const deadline = Date.now() + 3000;
+    while ((await playersOn1()) !== '0' && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await playersOn1()).toBe('0');
   });
 
   it('quick-join on another node lands in the fullest room of the cluster', async () => {

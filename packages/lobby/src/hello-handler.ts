@@ -11,6 +11,7 @@ import {
   MAX_CONTROL_FRAME_BYTES,
   MAX_ID_LENGTH,
   MAX_NAME_LENGTH,
+  type Metadata,
   type RoomRestore,
 } from '@handoff/protocol/lobby';
 import type { ClientConnection } from './client-connection.js';
@@ -64,8 +65,19 @@ export async function handleHello(
       resume(state, options, connection, player, hello.requestId);
       return;
     }
-    // In a cluster, the player may be on another live node: send it there.
     const cluster = clusterOf(state);
+    // In a cluster, another node may have redirected this player here with its identity.
+    const handed = cluster === undefined ? undefined : await cluster.takeHandOver(hello.resumeToken);
+    if (connection.closing) return;
+    if (handed !== undefined) {
+      if (state.moderation.isPlayerBanned(handed.id)) {
+        refuse(LobbyCloseCode.Kicked, LobbyErrorCode.Banned, 'banned');
+        return;
+      }
+      admit(state, options, connection, hello, handed.id, handed.name, handed.metadata ?? undefined, now);
+      return;
+    }
+    // In a cluster, the player may be on another live node: send it there.
     const home = cluster === undefined ? undefined : await tokenHome(cluster, hello.resumeToken);
     if (cluster !== undefined && home !== undefined) {
       redirectHello(cluster, connection, hello.requestId, home);
@@ -102,14 +114,28 @@ export async function handleHello(
     refuse(LobbyCloseCode.Kicked, LobbyErrorCode.Banned, 'banned');
     return;
   }
+  const name = (admitted.name ?? hello.name ?? 'Player').slice(0, MAX_NAME_LENGTH);
+  admit(state, options, connection, hello, id, name, admitted.metadata, now);
+}
+
+/** Welcomes a new session as player `id` (fresh, or handed over by another node of the cluster). */
+function admit(
+  state: LobbyState,
+  options: LobbyServerOptions,
+  connection: ClientConnection,
+  hello: HelloMessage,
+  id: string,
+  name: string,
+  metadata: Metadata | undefined,
+  now: number,
+): void {
   // The same account connecting again replaces its earlier session.
   const earlier = state.players.get(id);
   if (earlier !== undefined) {
     earlier.connection?.close(LobbyCloseCode.SessionReplaced, 'signed in elsewhere');
     state.forget(earlier);
   }
-  const name = (admitted.name ?? hello.name ?? 'Player').slice(0, MAX_NAME_LENGTH);
-  const player = new Player(id, name, admitted.metadata, newSecret(), state.limits, now);
+  const player = new Player(id, name, metadata, newSecret(), state.limits, now);
   player.connection = connection;
   connection.player = player;
   state.register(player);

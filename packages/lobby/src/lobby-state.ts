@@ -180,6 +180,10 @@ export class LobbyState {
   /** A player's socket dropped: keep its seat for the grace period. */
   disconnected(player: Player): void {
     player.connection = undefined;
+    if (player.movedToNode && player.room === undefined) {
+      this.forget(player); // it went on at another node of the cluster
+      return;
+    }
     if (player.room !== undefined)
       this.broadcast(player.room, { type: 'presence:reconnecting', playerId: player.id }, player);
     clearTimeout(player.graceTimer);

@@ -20,6 +20,8 @@ export class Player {
   peerIndex = -1;
   /** Fires when the resume grace period ends. */
   graceTimer: NodeJS.Timeout | undefined;
+  /** In a cluster: its identity was handed to another node with a redirect, so a dropped socket ends it here at once. */
+  movedToNode = false;
   readonly roomCreations: TokenBucket;
   readonly signals: TokenBucket;
   readonly wrongPasswords: TokenBucket;

@@ -3,11 +3,13 @@ import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { LobbyState } from '../lobby-state.js';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from '../options.js';
+import type { Player } from '../player.js';
 import { ClusterMetrics, type NodeLoad } from './cluster-metrics.js';
 import { type DirectoryEntry, parseEntry } from './directory-entry.js';
 import { DirectoryMirror } from './directory-mirror.js';
 import { DirectoryPublisher } from './directory-publisher.js';
 import { ClusterUnavailableError } from './errors.js';
+import { HAND_OVER_TTL_MS, type HandedOver, parseHandedOver } from './hand-over.js';
 import { type AddressCounter, type ClusterKeys, clusterKeys } from './keys.js';
 import { CLAIM_ROOM, REAP_ROOMS } from './scripts.js';
 
@@ -290,6 +292,42 @@ export class ClusterNode {
       return undefined;
     }
     return giveBack;
+  }
+
+  /**
+   * Offers `player`'s identity to the node it is being redirected to: that
+   * node's `hello` with the player's session token takes it (once, within
+   * {@link HAND_OVER_TTL_MS}), so the player keeps its id and name across
+   * the redirect. Resolves once Redis has it, so the redirect can go out.
+   *
+   * @throws ClusterUnavailableError when Redis is away (the player then starts a new session there).
+   */
+  async handOver(player: Player): Promise<void> {
+    const identity: HandedOver = { id: player.id, name: player.name, metadata: player.metadata ?? null };
+    await this.call(() =>
+      this.redis.set(
+        this.keys.handOver(digest(player.token)),
+        JSON.stringify(identity),
+        'PX',
+        HAND_OVER_TTL_MS,
+      ),
+    );
+  }
+
+  /**
+   * The identity handed over for `token` by another node, taken (deleted) so
+   * it serves once; `undefined` when there is none (or Redis is away).
+   */
+  async takeHandOver(token: string): Promise<HandedOver | undefined> {
+    const text = await this.call(() => this.redis.getdel(this.keys.handOver(digest(token)))).catch(
+      () => null,
+    );
+    if (text === null) return undefined;
+    try {
+      return parseHandedOver(JSON.parse(text));
+    } catch {
+      return undefined;
+    }
   }
 
   /** Records that this node holds the player with `token` (so other nodes redirect its resume here). */

@@ -110,9 +110,11 @@ export function routeControl(
             best === undefined ||
             url === undefined ||
             (mine !== undefined && mine.members.length >= best.members)
-          )
+          ) {
             local();
-          else redirect(state, node, player, message.requestId, { url, roomId: best.id }, 'quick-join');
+            return undefined;
+          }
+          return redirectJoin(state, node, player, message.requestId, { url, roomId: best.id }, 'quick-join');
         }),
       );
       return true;
@@ -154,7 +156,7 @@ async function joinElsewhere(
   const url = entry === undefined ? undefined : node.urlOf(entry.node);
   if (entry !== undefined && url !== undefined) {
     if ('code' in target) taken();
-    redirect(state, node, player, requestId, { url, roomId: entry.id }, 'join');
+    await redirectJoin(state, node, player, requestId, { url, roomId: entry.id }, 'join');
     return;
   }
   local();
@@ -178,6 +180,28 @@ async function takeClusterBudget(
     if (error instanceof ClusterUnavailableError) return () => {};
     throw error;
   }
+}
+
+/**
+ * Redirects a join to the room's node, handing the player's identity over
+ * first, so that it keeps its id there (Redis away: it starts a new
+ * session there instead). This node then forgets the player as soon as its
+ * socket closes: it lives on at the other node.
+ */
+async function redirectJoin(
+  state: LobbyState,
+  node: ClusterNode,
+  player: Player,
+  requestId: number,
+  to: LobbyRedirect,
+  operation: string,
+): Promise<void> {
+  const handedOver = await node.handOver(player).then(
+    () => true,
+    () => false,
+  );
+  if (handedOver) player.movedToNode = true;
+  redirect(state, node, player, requestId, to, operation);
 }
 
 /** Sends `error Redirect` with where to go. */

@@ -25,6 +25,8 @@ export interface ClusterKeys {
   token(digest: string): string;
   /** String set NX: a room ticket used once cluster-wide. */
   ticket(digest: string): string;
+  /** String with a short TTL: session token digest → the identity a redirected player takes to its new node (read once). */
+  handOver(digest: string): string;
   /** Counter with a TTL: events of one kind (`codefail`, `create`, `wrongpw`) from an address in one minute, cluster-wide. */
   perMinute(kind: AddressCounter, address: string, minute: number): string;
 }
@@ -46,6 +48,7 @@ export function clusterKeys(prefix = 'handoff:'): ClusterKeys {
     node: (id) => `${prefix}node:${id}`,
     token: (digest) => `${prefix}token:${digest}`,
     ticket: (digest) => `${prefix}ticket:${digest}`,
+    handOver: (digest) => `${prefix}handover:${digest}`,
     perMinute: (kind, address, minute) => `${prefix}${kind}:${address}:${minute}`,
   };
 }

@@ -387,18 +387,24 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
 
   /**
    * Leaves this node for another of the cluster (a redirect): a new socket
-   * and a new session there; the old socket closes quietly.
+   * there, where the session token takes over the identity the old node
+   * handed over (same player id); the old socket closes quietly. A node
+   * that has no hand-over for it (Redis was away) starts a new session.
    */
   private async moveTo(url: string): Promise<void> {
     const previous = this.socket;
     const from = this.url;
+    const token = this.welcomeMessage?.sessionToken;
     this.socket = undefined;
     clearInterval(this.heartbeat);
     previous?.close(1000);
     this.forgetRoom();
     this.url = url;
     try {
-      await this.attach(undefined);
+      await this.attach(token).catch((error: unknown) => {
+        if (token === undefined || !(error instanceof LobbyRequestError)) throw error;
+        return this.attach(undefined);
+      });
     } catch (error) {
       this.url = from;
       await this.attach(undefined);
