@@ -251,7 +251,6 @@ export class Session implements DatagramSink {
     this.clock = now;
     this.lossTime = this.sent.detectLosses(now, this.lossDelay());
     this.probeIfDue(now);
-    const builder = new DatagramBatch(this, now);
     // An acknowledgement waits (up to ackDelayMs) for data to ride on, unless
     // a second packet of reliable data is waiting for it too (a burst, such
     // as chat lines or a retransmission, is not held back), or many packets are.
@@ -261,6 +260,9 @@ export class Session implements DatagramSink {
       (received.reliablePending >= RELIABLE_ACK_THRESHOLD ||
         received.ackElicitingPending >= ACK_ELICITING_CAP ||
         now >= this.ackDeadline());
+    // Most polls are a transport's steady tick with nothing due: no batch to build.
+    if (!ackDue && !this.hasOutgoing()) return [];
+    const builder = new DatagramBatch(this, now);
     this.writeChannelAcks(builder, ackDue);
     // Retransmissions, acks and pings always go; new data waits for the pacer.
     const budget = this.sendRate?.budget(now) ?? Number.POSITIVE_INFINITY;
