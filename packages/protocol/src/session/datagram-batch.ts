@@ -4,11 +4,21 @@ import { FrameType, varintSize } from './wire-format.js';
 
 /** What a {@link DatagramBatch} needs from its session to open and close datagrams. */
 export interface DatagramSink {
-  /** Starts a datagram: allocates its sequence and writes the header. */
-  openDatagram(now: number): { writer: DatagramWriter; sequence: number };
+  /** Where datagrams are written (one at a time). */
+  readonly datagramWriter: DatagramWriter;
+  /** Starts a datagram in {@link datagramWriter}: allocates its sequence (returned, unwrapped) and writes the header. */
+  openDatagram(now: number): number;
   /** Registers a finished datagram (stats, and the sent-packet record when ack-eliciting). */
   closeDatagram(batch: DatagramBatch, bytes: Uint8Array, now: number): void;
 }
+
+/**
+ * The pieces (tokens) of a datagram without any, shared: a datagram's lists
+ * are made on first use, as literals (an empty list that grows allocates
+ * room for 17), because its sent-packet record keeps them (#11).
+ */
+const NO_PIECES: readonly ReliablePiece[] = [];
+const NO_TOKENS: readonly number[] = [];
 
 /** Header bytes the pacer counts per datagram (a typical ack block). */
 const DATAGRAM_OVERHEAD = 8;
@@ -27,9 +37,9 @@ export class DatagramBatch {
   /** The open datagram carries an ack-eliciting frame. */
   ackEliciting = false;
   /** Reliable pieces in the open datagram. */
-  pieces: ReliablePiece[] = [];
+  pieces: readonly ReliablePiece[] = NO_PIECES;
   /** Delivery tokens in the open datagram, as (channel, token) pairs. */
-  tokens: number[] = [];
+  tokens: readonly number[] = NO_TOKENS;
   /** Bytes of frames written so far, plus a header's worth per datagram (what the pacer budgets). */
   written = 0;
   private current: DatagramWriter | undefined;
@@ -43,10 +53,10 @@ export class DatagramBatch {
   reserve(size: number): DatagramWriter {
     if (this.current !== undefined && this.current.remaining >= size) return this.current;
     this.close();
-    const { writer, sequence } = this.sink.openDatagram(this.now);
+    this.sequence = this.sink.openDatagram(this.now);
+    const writer = this.sink.datagramWriter;
     this.written += DATAGRAM_OVERHEAD;
     this.current = writer;
-    this.sequence = sequence;
     this.count++;
     return writer;
   }
@@ -68,7 +78,8 @@ export class DatagramBatch {
     writer.varint(length);
     writer.raw(piece.payload);
     piece.lastPacket = this.sequence;
-    this.pieces.push(piece);
+    if (this.pieces === NO_PIECES) this.pieces = [piece];
+    else (this.pieces as ReliablePiece[]).push(piece);
     this.ackEliciting = true;
   }
 
@@ -81,7 +92,9 @@ export class DatagramBatch {
     writer.varint(payload.length);
     writer.raw(payload);
     this.ackEliciting = true;
-    if (token >= 0) this.tokens.push(channel, token);
+    if (token < 0) return;
+    if (this.tokens === NO_TOKENS) this.tokens = [channel, token];
+    else (this.tokens as number[]).push(channel, token);
   }
 
   /** Writes a cumulative channel ack (not ack-eliciting). */
@@ -110,7 +123,7 @@ export class DatagramBatch {
     this.sink.closeDatagram(this, bytes, this.now);
     this.current = undefined;
     this.ackEliciting = false;
-    this.pieces = [];
-    this.tokens = [];
+    this.pieces = NO_PIECES;
+    this.tokens = NO_TOKENS;
   }
 }

@@ -11,6 +11,8 @@ import {
   SESSION_VERSION,
 } from './wire-format.js';
 
+const EMPTY = new Uint8Array(0);
+
 /** Channel classes the parser needs to know to validate frame types. */
 export const ChannelClass = { Reliable: 0, Unreliable: 1 } as const;
 
@@ -43,12 +45,23 @@ export class DatagramParser {
   readonly counts: number[] = [];
   readonly starts: number[] = [];
   readonly lengths: number[] = [];
+  private readonly reader = new DatagramReader(EMPTY);
 
   /** `classes[c]` is the {@link ChannelClass} of channel `c`. */
   constructor(private readonly classes: readonly number[]) {}
 
   parse(datagram: Uint8Array): void {
-    const reader = new DatagramReader(datagram);
+    const reader = this.reader;
+    reader.reset(datagram);
+    try {
+      this.parseAll(reader);
+    } finally {
+      // The reader is reused for every datagram; it must not keep this one's buffer alive.
+      reader.reset(EMPTY);
+    }
+  }
+
+  private parseAll(reader: DatagramReader): void {
     const flags = reader.u8();
     if (flags >>> 6 !== SESSION_VERSION) {
       throw new UnsupportedVersionError(

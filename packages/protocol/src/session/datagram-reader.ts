@@ -7,7 +7,13 @@ import { MalformedInputError } from '../errors.js';
 export class DatagramReader {
   offset = 0;
 
-  constructor(readonly bytes: Uint8Array) {}
+  constructor(public bytes: Uint8Array) {}
+
+  /** Starts reading `bytes` from the beginning (one reader serves every datagram: no object per datagram). */
+  reset(bytes: Uint8Array): void {
+    this.bytes = bytes;
+    this.offset = 0;
+  }
 
   get remaining(): number {
     return this.bytes.length - this.offset;

@@ -56,6 +56,11 @@ export class DatagramWriter {
     this.slab[this.offset++] = value;
   }
 
+  /** Copies `bytes[start, end)` (short ranges such as a NACK bitfield: no view to allocate). */
+  range(bytes: Uint8Array, start: number, end: number): void {
+    for (let i = start; i < end; i++) this.slab[this.offset++] = bytes[i]!;
+  }
+
   raw(payload: Uint8Array): void {
     this.slab.set(payload, this.offset);
     this.offset += payload.length;

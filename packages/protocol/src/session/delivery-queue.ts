@@ -30,73 +30,102 @@ export interface SessionHandlers {
 }
 
 /**
+ * What one datagram delivers, in the order it is handed out. Reused from
+ * datagram to datagram: lists are overwritten by index and never shrunk
+ * (a fresh set of lists per datagram was a main source of garbage on the
+ * receive path, #11), and `clear` drops the payload references.
+ */
+class Deliveries {
+  messages = 0;
+  readonly messageChannels: number[] = [];
+  readonly messagePayloads: (Uint8Array | undefined)[] = [];
+  readonly messageRefusable: boolean[] = [];
+  stale = 0;
+  readonly staleChannels: number[] = [];
+  readonly stalePayloads: (Uint8Array | undefined)[] = [];
+  delivered = 0;
+  readonly tokenChannels: number[] = [];
+  readonly tokens: number[] = [];
+
+  get empty(): boolean {
+    return this.messages === 0 && this.stale === 0 && this.delivered === 0;
+  }
+
+  clear(): void {
+    this.messagePayloads.fill(undefined, 0, this.messages);
+    this.stalePayloads.fill(undefined, 0, this.stale);
+    this.messages = 0;
+    this.stale = 0;
+    this.delivered = 0;
+  }
+}
+
+/**
  * Collects deliveries while a datagram is applied and hands them to the
  * handlers only once the session's state is consistent again, so game code
  * that throws or re-enters the session cannot leave it half-updated.
  */
 export class DeliveryQueue {
-  private messageChannels: number[] = [];
-  private messagePayloads: Uint8Array[] = [];
-  private messageRefusable: boolean[] = [];
+  /** Where deliveries are queued now. */
+  private pending = new Deliveries();
+  /** Emptied sets waiting for reuse (more than one only while handlers re-enter the session). */
+  private readonly spare: Deliveries[] = [];
   /** A handler refused an unreliable message during the last {@link flush}. */
   refused = false;
   private readonly refuse: RefuseMessage = () => {
     this.refused = true;
   };
   private readonly ignoreRefusal: RefuseMessage = () => {};
-  private tokenChannels: number[] = [];
-  private tokens: number[] = [];
-  private staleChannels: number[] = [];
-  private stalePayloads: Uint8Array[] = [];
 
   /** Queues a delivery; `refusable` for unreliable kinds, whose handler may refuse them. */
   pushMessage(channel: number, payload: Uint8Array, refusable: boolean): void {
-    this.messageChannels.push(channel);
-    this.messagePayloads.push(payload);
-    this.messageRefusable.push(refusable);
+    const pending = this.pending;
+    const i = pending.messages++;
+    pending.messageChannels[i] = channel;
+    pending.messagePayloads[i] = payload;
+    pending.messageRefusable[i] = refusable;
   }
 
   pushStale(channel: number, payload: Uint8Array): void {
-    this.staleChannels.push(channel);
-    this.stalePayloads.push(payload);
+    const pending = this.pending;
+    const i = pending.stale++;
+    pending.staleChannels[i] = channel;
+    pending.stalePayloads[i] = payload;
   }
 
   pushDelivered(channel: number, token: number): void {
-    this.tokenChannels.push(channel);
-    this.tokens.push(token);
+    const pending = this.pending;
+    const i = pending.delivered++;
+    pending.tokenChannels[i] = channel;
+    pending.tokens[i] = token;
   }
 
   /** Calls the handlers for everything queued; rethrows the first handler exception after all ran. */
   flush(handlers: SessionHandlers, counters: SessionCounters): void {
     this.refused = false;
-    if (
-      this.messageChannels.length === 0 &&
-      this.tokenChannels.length === 0 &&
-      this.staleChannels.length === 0
-    ) {
-      return;
+    const batch = this.pending;
+    if (batch.empty) return;
+    // Swap the set first so a handler that re-enters the session queues into another one and cannot disturb this loop.
+    this.pending = this.spare.pop() ?? new Deliveries();
+    try {
+      this.hand(batch, handlers, counters);
+    } finally {
+      batch.clear();
+      this.spare.push(batch);
     }
-    // Swap the lists first so a handler that re-enters the session cannot disturb this loop.
-    const channels = this.messageChannels;
-    const payloads = this.messagePayloads;
-    const refusable = this.messageRefusable;
-    const tokenChannels = this.tokenChannels;
-    const tokens = this.tokens;
-    this.messageChannels = [];
-    this.messagePayloads = [];
-    this.messageRefusable = [];
-    this.tokenChannels = [];
-    this.tokens = [];
-    const staleChannels = this.staleChannels;
-    const stalePayloads = this.stalePayloads;
-    this.staleChannels = [];
-    this.stalePayloads = [];
-    counters.messagesReceived += channels.length;
+  }
+
+  private hand(batch: Deliveries, handlers: SessionHandlers, counters: SessionCounters): void {
+    counters.messagesReceived += batch.messages;
     let failure: unknown;
     let failed = false;
-    for (let i = 0; i < channels.length; i++) {
+    for (let i = 0; i < batch.messages; i++) {
       try {
-        handlers.message(channels[i]!, payloads[i]!, refusable[i]! ? this.refuse : this.ignoreRefusal);
+        handlers.message(
+          batch.messageChannels[i]!,
+          batch.messagePayloads[i]!,
+          batch.messageRefusable[i]! ? this.refuse : this.ignoreRefusal,
+        );
       } catch (error) {
         if (!failed) failure = error;
         failed = true;
@@ -104,9 +133,9 @@ export class DeliveryQueue {
     }
     const stale = handlers.stale;
     if (stale !== undefined) {
-      for (let i = 0; i < staleChannels.length; i++) {
+      for (let i = 0; i < batch.stale; i++) {
         try {
-          stale(staleChannels[i]!, stalePayloads[i]!, this.refuse);
+          stale(batch.staleChannels[i]!, batch.stalePayloads[i]!, this.refuse);
         } catch (error) {
           if (!failed) failure = error;
           failed = true;
@@ -115,9 +144,9 @@ export class DeliveryQueue {
     }
     const delivered = handlers.delivered;
     if (delivered !== undefined) {
-      for (let i = 0; i < tokenChannels.length; i++) {
+      for (let i = 0; i < batch.delivered; i++) {
         try {
-          delivered(tokenChannels[i]!, tokens[i]!);
+          delivered(batch.tokenChannels[i]!, batch.tokens[i]!);
         } catch (error) {
           if (!failed) failure = error;
           failed = true;

@@ -29,7 +29,12 @@ export class ReceiveTracker {
   private readonly seen = new Float64Array(RECEIVE_HISTORY).fill(-1);
   private readonly refused = new Float64Array(RECEIVE_HISTORY).fill(-1);
   private readonly arrivedAt = new Float64Array(RECEIVE_HISTORY);
-  private readonly nack = new Uint8Array(ACK_BITFIELD_PACKETS / 8);
+  /** The NACK bitfield {@link buildNack} built last: its first `NACK_LENGTHS[nackCode]` bytes go on the wire. */
+  readonly nack = new Uint8Array(ACK_BITFIELD_PACKETS / 8);
+  /** Length code of the last NACK bitfield (an index into NACK_LENGTHS). */
+  nackCode = 0;
+  /** Packets before `ackLargest` the last NACK bitfield describes. */
+  nackCoverage = 0;
 
   /** When `ackLargest` arrived (ms), for the ack delay field. */
   get ackLargestReceivedAt(): number {
@@ -82,7 +87,8 @@ export class ReceiveTracker {
   }
 
   /**
-   * Builds the acknowledgement's coverage and NACK bitfield. `coverage` is
+   * Builds the acknowledgement's coverage and NACK bitfield into
+   * {@link nackCoverage}, {@link nack} and {@link nackCode}. `coverage` is
    * how many packets before `largest` the ack describes; bit i (byte i >> 3,
    * bit i & 7) set means packet `largest - 1 - i` has NOT arrived, a clear
    * bit (or one past the trimmed bitfield, within coverage) means it has.
@@ -91,7 +97,7 @@ export class ReceiveTracker {
    * a loss-free steady state costs one byte. Packets outside the coverage
    * carry no information (never a false acknowledgement).
    */
-  nackBitfield(peerKnowsThrough: number): { code: number; bytes: Uint8Array; coverage: number } {
+  buildNack(peerKnowsThrough: number): void {
     const nack = this.nack;
     nack.fill(0);
     const largest = this.ackLargest;
@@ -106,6 +112,8 @@ export class ReceiveTracker {
     }
     let code = 0;
     while (NACK_LENGTHS[code]! < used) code++;
-    return { code, bytes: nack.subarray(0, NACK_LENGTHS[code]), coverage };
+    // Into fields, not a fresh object: this runs for every datagram sent (#11).
+    this.nackCode = code;
+    this.nackCoverage = coverage;
   }
 }

@@ -79,10 +79,17 @@ export class SentPackets {
 
   /**
    * Applies an ack block: `coverage` packets before `largest` are described
-   * by `nack` (the NACK bitfield bytes, see ReceiveTracker). Returns the newly acknowledged packet with the
+   * by the NACK bitfield at `datagram[nackStart, nackStart + nackLength)`
+   * (see ReceiveTracker; read in place, no view per ack). Returns the newly acknowledged packet with the
    * largest sequence when it is `largest` itself (an RTT sample), else undefined.
    */
-  onAck(largest16: number, coverage: number, nack: Uint8Array): SentPacket | undefined {
+  onAck(
+    largest16: number,
+    coverage: number,
+    datagram: Uint8Array,
+    nackStart: number,
+    nackLength: number,
+  ): SentPacket | undefined {
     const largest = unwrap16(largest16, this.nextSequence - 1);
     // An ack for a packet never sent, or too old to track, carries nothing usable.
     if (largest >= this.nextSequence || largest < this.nextSequence - SENT_HISTORY) return undefined;
@@ -104,7 +111,8 @@ export class SentPackets {
     const oldest = this.outstanding[this.outstandingHead]?.sequence ?? largest;
     const span = Math.min(coverage, largest - oldest);
     for (let i = 0; i < span; i++) {
-      if (((nack[i >> 3] ?? 0) >>> (i & 7)) & 1) continue;
+      const byte = i >> 3;
+      if (byte < nackLength && (datagram[nackStart + byte]! >>> (i & 7)) & 1) continue;
       const sequence = largest - 1 - i;
       if (sequence < 0) break;
       const packet = this.ring[sequence % SENT_HISTORY];

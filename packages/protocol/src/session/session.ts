@@ -23,6 +23,7 @@ import {
   type SessionOptions,
 } from './session-options.js';
 import { buildStats, SessionCounters, type SessionStats } from './session-stats.js';
+import { UnreliableQueue } from './unreliable-queue.js';
 import {
   ACK_BITFIELD_PACKETS,
   ACK_DELAY_UNIT_MS,
@@ -31,6 +32,7 @@ import {
   MAX_ACK_DELAY_UNITS,
   MAX_HEADER_BYTES,
   NACK_BYTES_SHIFT,
+  NACK_LENGTHS,
   SESSION_VERSION,
 } from './wire-format.js';
 
@@ -88,11 +90,12 @@ export class Session implements DatagramSink {
   private readonly rtt: RttEstimator;
   private readonly counters = new SessionCounters();
   private readonly maxUnreliablePayload: number;
-  private readonly writer: DatagramWriter;
+  /** @internal Where {@link DatagramBatch} writes datagrams. */
+  readonly datagramWriter: DatagramWriter;
 
-  private unreliableChannels: number[] = [];
-  private unreliablePayloads: Uint8Array[] = [];
-  private unreliableTokens: number[] = [];
+  /** Unreliable messages waiting for the next poll, and the emptied queue it alternates with. */
+  private unreliable = new UnreliableQueue();
+  private unreliableSpare = new UnreliableQueue();
   private resendQueue: ReliablePiece[] = [];
   private pingPending = false;
   private ptoCount = 0;
@@ -134,7 +137,7 @@ export class Session implements DatagramSink {
         isReliableKind(kind) ? ChannelClass.Reliable : ChannelClass.Unreliable,
       ),
     );
-    this.writer = new DatagramWriter(this.options.maxDatagramSize);
+    this.datagramWriter = new DatagramWriter(this.options.maxDatagramSize);
     const rate = this.options.sendRate;
     this.sendRate =
       rate === false ? undefined : new SendRate(rate as Required<typeof rate>, this.options.maxDatagramSize);
@@ -169,9 +172,7 @@ export class Session implements DatagramSink {
           this.maxUnreliablePayload,
         );
       }
-      this.unreliableChannels.push(index);
-      this.unreliablePayloads.push(payload);
-      this.unreliableTokens.push(token);
+      this.unreliable.push(index, payload, token);
       this.counters.messagesSent++;
       return;
     }
@@ -317,11 +318,9 @@ export class Session implements DatagramSink {
   /** Current counters and estimates. */
   stats(): SessionStats {
     const { messages, bytes } = this.pending();
-    let unreliableBytes = 0;
-    for (const payload of this.unreliablePayloads) unreliableBytes += payload.length;
     return buildStats(this.counters, this.rtt, {
       sendRateBytesPerSecond: this.sendRate?.bytesPerSecond ?? Number.POSITIVE_INFINITY,
-      queuedBytes: bytes + unreliableBytes,
+      queuedBytes: bytes + this.unreliable.payloadBytes(),
       pendingReliableMessages: messages,
       pendingReliableBytes: bytes,
       packetsInFlight: this.sent.inFlight,
@@ -331,15 +330,14 @@ export class Session implements DatagramSink {
 
   /** True when no reliable message is queued or unacknowledged and no unreliable message waits. */
   get idle(): boolean {
-    return this.pending().messages === 0 && this.unreliablePayloads.length === 0;
+    return this.pending().messages === 0 && this.unreliable.length === 0;
   }
 
   // ---- receive side -------------------------------------------------------
 
   private applyAck(now: number, datagram: Uint8Array): void {
     const p = this.parser;
-    const nack = datagram.subarray(p.nackStart, p.nackStart + p.nackLength);
-    const sample = this.sent.onAck(p.ackLargest, p.ackCoverage, nack);
+    const sample = this.sent.onAck(p.ackLargest, p.ackCoverage, datagram, p.nackStart, p.nackLength);
     // A packet sent before the path change took the old path: its round trip
     // says nothing about the new one (a late ack would look like a huge RTT).
     if (sample !== undefined && sample.sequence >= this.firstPacketOnPath) {
@@ -429,12 +427,7 @@ export class Session implements DatagramSink {
   }
 
   private hasOutgoing(): boolean {
-    return (
-      this.resendQueue.length > 0 ||
-      this.unreliablePayloads.length > 0 ||
-      this.pingPending ||
-      this.hasUnsent()
-    );
+    return this.resendQueue.length > 0 || this.unreliable.length > 0 || this.pingPending || this.hasUnsent();
   }
 
   private hasUnsent(): boolean {
@@ -471,61 +464,49 @@ export class Session implements DatagramSink {
   }
 
   private writeUnreliable(batch: DatagramBatch, budget: number): void {
-    const channels = this.unreliableChannels;
-    if (channels.length === 0) return;
-    let payloads = this.unreliablePayloads;
-    let tokens = this.unreliableTokens;
-    let queued = channels;
-    if (this.unreliableBytes(payloads) + batch.written > budget)
-      ({ queued, payloads, tokens } = this.newestOnly());
-    this.unreliableChannels = [];
-    this.unreliablePayloads = [];
-    this.unreliableTokens = [];
-    for (let i = 0; i < queued.length; i++) {
-      const channel = queued[i]!;
-      const payload = payloads[i]!;
-      if (batch.written + payload.length + 2 > budget) {
-        // Out of budget: a sequenced channel's newest state waits for the next poll; the rest is dropped.
-        if (this.kinds[channel] === Kind.Sequenced) {
-          this.unreliableChannels.push(channel);
-          this.unreliablePayloads.push(payload);
-          this.unreliableTokens.push(tokens[i]!);
-        } else this.counters.unreliableDropped++;
-        continue;
+    if (this.unreliable.length === 0) return;
+    const taken = this.unreliable;
+    // What does not go now is queued again, into the other (empty) queue.
+    this.unreliable = this.unreliableSpare;
+    this.unreliableSpare = taken;
+    const queued = taken.frameBytes() + batch.written > budget ? this.newestOnly(taken) : taken;
+    try {
+      for (let i = 0; i < queued.length; i++) {
+        const channel = queued.channels[i]!;
+        const payload = queued.payloads[i]!;
+        if (batch.written + payload.length + 2 > budget) {
+          // Out of budget: a sequenced channel's newest state waits for the next poll; the rest is dropped.
+          if (this.kinds[channel] === Kind.Sequenced)
+            this.unreliable.push(channel, payload, queued.tokens[i]!);
+          else this.counters.unreliableDropped++;
+          continue;
+        }
+        batch.writeUnreliable(channel, payload, queued.tokens[i]!);
       }
-      batch.writeUnreliable(channel, payload, tokens[i]!);
+    } finally {
+      taken.clear();
     }
   }
 
-  private unreliableBytes(payloads: readonly Uint8Array[]): number {
-    let bytes = 0;
-    for (const payload of payloads) bytes += payload.length + 2;
-    return bytes;
-  }
-
   /**
-   * The queued unreliable messages with every sequenced channel cut down to
-   * its newest message (newest wins; older ones are dropped and counted).
+   * A copy of `queue` with every sequenced channel cut down to its newest
+   * message (newest wins; older ones are dropped and counted). Only under
+   * pacing pressure, so a fresh queue is fine.
    */
-  private newestOnly(): { queued: number[]; payloads: Uint8Array[]; tokens: number[] } {
-    const channels = this.unreliableChannels;
+  private newestOnly(queue: UnreliableQueue): UnreliableQueue {
     const newest = new Map<number, number>();
-    for (let i = 0; i < channels.length; i++)
-      if (this.kinds[channels[i]!] === Kind.Sequenced) newest.set(channels[i]!, i);
-    const queued: number[] = [];
-    const payloads: Uint8Array[] = [];
-    const tokens: number[] = [];
-    for (let i = 0; i < channels.length; i++) {
-      const channel = channels[i]!;
+    for (let i = 0; i < queue.length; i++)
+      if (this.kinds[queue.channels[i]!] === Kind.Sequenced) newest.set(queue.channels[i]!, i);
+    const kept = new UnreliableQueue();
+    for (let i = 0; i < queue.length; i++) {
+      const channel = queue.channels[i]!;
       if (this.kinds[channel] === Kind.Sequenced && newest.get(channel) !== i) {
         this.counters.unreliableDropped++;
         continue;
       }
-      queued.push(channel);
-      payloads.push(this.unreliablePayloads[i]!);
-      tokens.push(this.unreliableTokens[i]!);
+      kept.push(channel, queue.payloads[i]!, queue.tokens[i]!);
     }
-    return { queued, payloads, tokens };
+    return kept;
   }
 
   private pending(): { messages: number; bytes: number } {
@@ -539,9 +520,9 @@ export class Session implements DatagramSink {
     return { messages, bytes };
   }
 
-  /** @internal Opens a datagram for {@link DatagramBatch}: allocates its sequence, writes the header and ack block. */
-  openDatagram(now: number): { writer: DatagramWriter; sequence: number } {
-    const writer = this.writer;
+  /** @internal Opens a datagram for {@link DatagramBatch}: allocates its sequence (returned), writes the header and ack block. */
+  openDatagram(now: number): number {
+    const writer = this.datagramWriter;
     writer.open();
     const sequence = this.sent.allocate();
     const received = this.received;
@@ -549,19 +530,19 @@ export class Session implements DatagramSink {
       writer.u8(SESSION_VERSION << 6);
       writer.u16(sequence & 0xffff);
       received.ackPending = false;
-      return { writer, sequence };
+      return sequence;
     }
-    const nack = received.nackBitfield(this.sent.peerKnowsAcksThrough);
+    received.buildNack(this.sent.peerKnowsAcksThrough);
     this.sent.noteAckBlock(sequence, received.ackLargest);
-    writer.u8((SESSION_VERSION << 6) | FLAG_ACK | (nack.code << NACK_BYTES_SHIFT));
+    writer.u8((SESSION_VERSION << 6) | FLAG_ACK | (received.nackCode << NACK_BYTES_SHIFT));
     writer.u16(sequence & 0xffff);
     writer.u16(received.ackLargest & 0xffff);
     const delayUnits = Math.round((now - received.ackLargestReceivedAt) / ACK_DELAY_UNIT_MS);
     writer.varint(Math.min(Math.max(delayUnits, 0), MAX_ACK_DELAY_UNITS));
-    writer.varint(nack.coverage);
-    writer.raw(nack.bytes);
+    writer.varint(received.nackCoverage);
+    writer.range(received.nack, 0, NACK_LENGTHS[received.nackCode]!);
     received.ackPending = false;
-    return { writer, sequence };
+    return sequence;
   }
 
   /** @internal Registers a datagram {@link DatagramBatch} finished. */
