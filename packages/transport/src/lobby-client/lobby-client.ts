@@ -314,7 +314,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   /** Opens a socket and says hello (resuming with `token` when given). */
   private async attach(token: string | undefined): Promise<WelcomeMessage> {
     const socket = new this.WebSocketImpl(this.url);
-    socket.binaryType = 'arraybuffer';
+    preferViews(socket);
     this.socket = socket;
     this.relayOpen = false;
     this.relay.clear();
@@ -458,7 +458,7 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
   }
 
   private receive(data: unknown): void {
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : plainView(data as Uint8Array);
     if (bytes[0] === FrameKind.Bundle) {
       this.receiveBundle(bytes);
       return;
@@ -647,4 +647,27 @@ export class LobbyClient<M = DefaultChannels> extends EventEmitter<LobbyClientEv
       socket.close(code === 1000 ? 1000 : undefined);
     if (wasOpen) this.emit('connection:closed', { code, reason });
   }
+}
+
+/**
+ * Asks for binary frames as Node Buffers where the socket offers them
+ * (`ws`): views of the bytes read, where 'arraybuffer' copies every frame
+ * into a fresh off-heap ArrayBuffer, a cost per relay frame in CPU and
+ * garbage collection (#11). Browsers and Node's global WebSocket do not know
+ * 'nodebuffer' (undici even falls back to 'blob'): they get 'arraybuffer'.
+ */
+function preferViews(socket: LobbySocket): void {
+  socket.binaryType = 'nodebuffer';
+  if (socket.binaryType !== 'nodebuffer') socket.binaryType = 'arraybuffer';
+}
+
+/**
+ * A plain `Uint8Array` over the same bytes as `bytes` (no copy). A Node
+ * Buffer's `slice` returns a view, not a copy; the session copies what it
+ * keeps with `slice`, so it must never be handed a Buffer.
+ */
+function plainView(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }

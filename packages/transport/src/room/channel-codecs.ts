@@ -16,6 +16,8 @@ type AnySpec = CodecChannelSpec<unknown> | PositionChannelSpec;
 export class PeerChannelCodecs<M> {
   private readonly encoders = new Map<number, PositionEncoder>();
   private readonly decoders = new Map<number, PositionDecoder>();
+  /** The delivery token of the message `encode` returned last: the snapshot sequence for position channels, else -1. */
+  lastToken = -1;
   /** The 16-bit sequence of the snapshot `decode` returned last (position channels), else undefined. */
   lastSequence: number | undefined;
   /** Fresh position snapshots from this peer that failed to decode, see {@link PeerStats}. */
@@ -33,14 +35,19 @@ export class PeerChannelCodecs<M> {
     });
   }
 
-  /** Encodes a message for this peer; `token` is the snapshot sequence for position channels, else -1. */
-  encode(index: number, message: unknown): { bytes: Uint8Array; token: number } {
+  /**
+   * Encodes a message for this peer and sets {@link lastToken} (a field,
+   * not a returned pair: this runs for every peer on every broadcast, #11).
+   */
+  encode(index: number, message: unknown): Uint8Array {
     const encoder = this.encoders.get(index);
     if (encoder !== undefined) {
       const encoded = encoder.encode(message as EntityState[]);
-      return { bytes: encoded.bytes, token: encoded.sequence };
+      this.lastToken = encoded.sequence;
+      return encoded.bytes;
     }
-    return { bytes: this.spec(index).codec.encode(message), token: -1 };
+    this.lastToken = -1;
+    return this.spec(index).codec.encode(message);
   }
 
   /** True for channels whose encoding differs per peer (position channels). */

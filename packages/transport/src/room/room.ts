@@ -156,7 +156,8 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
     const remote = this.remotes.get(peerId);
     if (remote === undefined) throw new UnknownPeerError(`no peer ${peerId} in room ${this.id}`);
     const index = this.channelIndex.get(channel)!;
-    const { bytes, token } = remote.codecs.encode(index, message);
+    const bytes = remote.codecs.encode(index, message);
+    const token = remote.codecs.lastToken;
     remote.link.session.send(index, bytes, token);
     this.scheduler.schedule(remote);
   }
@@ -179,10 +180,10 @@ export class Room<M> extends EventEmitter<RoomEvents<M>> {
       const { codecs, link } = remote;
       try {
         if (codecs.perPeer(index)) {
-          const { bytes, token } = codecs.encode(index, message);
-          link.session.send(index, bytes, token);
+          const bytes = codecs.encode(index, message);
+          link.session.send(index, bytes, codecs.lastToken);
         } else {
-          shared ??= codecs.encode(index, message).bytes;
+          shared ??= codecs.encode(index, message);
           link.session.send(index, shared);
         }
       } catch (error) {
