@@ -2,10 +2,13 @@
  * A lobby (default limits, short headers timeout) with 2,000 public rooms of
  * about 1 KiB of metadata each, and a calm room that plays
  * against it, in a process of their own: the attackers of the hardening
- * suite run in the test process, so their own CPU does not show up as the
- * lobby's latency. Prints `{"url": ...}` once ready; answers each `stats`
- * line on stdin with `{"p99": ms, "missing": n, "rssMb": n}` (p99 of the
- * calm room's relay round trips since the previous `stats`).
+ * suite and of the hardening bench run in the parent, so their own CPU does
+ * not show up as the lobby's latency. Prints `{"url": ...}` once ready, then
+ * answers one JSON line per command line on stdin (see `lobby-process.ts`):
+ * `mark` starts a new window of the calm room's round trips and answers
+ * `{"window": id}`; `report <id>` answers that window's figures
+ * (`CalmWindow`) with `missing` (datagrams not echoed since the start) and
+ * `rssMb`, and forgets the window.
  */
 import { createInterface } from 'node:readline';
 import { Player } from '../../../packages/lobby/src/player.js';
@@ -38,9 +41,12 @@ process.stdout.write(
   `${JSON.stringify({ url, maxConnectionsPerIp: lobby.limits.maxConnectionsPerIp, maxRooms: lobby.limits.maxRooms })}\n`,
 );
 for await (const line of createInterface({ input: process.stdin })) {
-  if (line === 'stats') {
+  const [command, id] = line.split(' ');
+  if (command === 'mark') process.stdout.write(`${JSON.stringify({ window: calm.mark() })}\n`);
+  else if (command === 'report') {
     const rssMb = process.memoryUsage().rss / 2 ** 20;
-    process.stdout.write(`${JSON.stringify({ p99: calm.p99(), missing: calm.missing, rssMb })}\n`);
+    const window = calm.report(Number(id));
+    process.stdout.write(`${JSON.stringify({ ...window, missing: calm.missing, rssMb })}\n`);
   }
 }
 calm.stop();
