@@ -2,19 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { connect, type DefaultChannels, type LobbyClient, type Room } from '@handoff/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCliNode } from './support/cli-node.js';
+import { waitFor } from './support/in-process-node.js';
 import { freePort, redisMissing, TestRedis } from './support/redis-server.js';
 
 const SECRET = 'cluster-failover-secret-0123456789';
 const missing = redisMissing();
 if (missing !== undefined) console.log(`SKIPPED: ${missing}`);
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,7 +1,7 @@
-import { createLobbyServer, type LobbyServer } from '@handoff/lobby';
-import pino from 'pino';
+import type { LobbyServer } from '@handoff/lobby';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawClient } from '../../packages/lobby/test/support/raw-client.js';
+import { startNode } from './support/in-process-node.js';
 import { redisMissing, TestRedis } from './support/redis-server.js';
 
 const SECRET = 'cluster-metrics-secret-0123456789';
@@ -10,19 +10,7 @@ if (missing !== undefined) console.log(`SKIPPED: ${missing}`);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function node(redisUrl: string, id: string): Promise<{ lobby: LobbyServer; url: string }> {
-  const lobby = createLobbyServer({
-    port: 0,
-    host: '127.0.0.1',
-    stunPort: false,
-    logger: pino({ level: 'silent' }),
-    resumeSecret: SECRET,
-    nodeId: id,
-    redis: redisUrl,
-  });
-  const { port } = await lobby.start();
-  return { lobby, url: `ws://127.0.0.1:${port}/` };
-}
+const node = (redisUrl: string | undefined, id: string) => startNode(redisUrl, id, SECRET);
 
 /** One sample of a Prometheus text exposition (undefined when absent). */
 function sample(metrics: string, series: string): number | undefined {

@@ -1,4 +1,4 @@
-import { createLobbyServer, type LobbyServer } from '@handoff/lobby';
+import type { LobbyServer } from '@handoff/lobby';
 import { LobbyErrorCode } from '@handoff/protocol/lobby';
 import {
   connect,
@@ -7,8 +7,8 @@ import {
   LobbyRequestError,
   type Room,
 } from '@handoff/transport';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startNode, waitFor } from './support/in-process-node.js';
 import { redisMissing, TestRedis } from './support/redis-server.js';
 
 const SECRET = 'cluster-stall-secret-0123456789';
@@ -17,27 +17,7 @@ if (missing !== undefined) console.log(`SKIPPED: ${missing}`);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
-
-async function node(redisUrl: string, id: string): Promise<{ lobby: LobbyServer; url: string }> {
-  const lobby = createLobbyServer({
-    port: 0,
-    host: '127.0.0.1',
-    stunPort: false,
-    logger: pino({ level: 'silent' }),
-    resumeSecret: SECRET,
-    nodeId: id,
-    redis: redisUrl,
-  });
-  const { port } = await lobby.start();
-  return { lobby, url: `ws://127.0.0.1:${port}/` };
-}
+const node = (redisUrl: string | undefined, id: string) => startNode(redisUrl, id, SECRET);
 
 /** How a request ended (the lobby error's name, or 'ok') and how long it took, ms. */
 async function timed(request: Promise<unknown>): Promise<{ outcome: string; ms: number }> {

@@ -1,35 +1,15 @@
-import { createLobbyServer, type LobbyServer } from '@handoff/lobby';
+import type { LobbyServer } from '@handoff/lobby';
 import { LobbyErrorCode } from '@handoff/protocol/lobby';
 import { connect, type DefaultChannels, type LobbyClient, type Room } from '@handoff/transport';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startNode, waitFor } from './support/in-process-node.js';
 import { redisMissing, TestRedis } from './support/redis-server.js';
 
 const SECRET = 'cluster-trouble-secret-0123456789';
 const missing = redisMissing();
 if (missing !== undefined) console.log(`SKIPPED: ${missing}`);
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-async function node(redisUrl: string | undefined, id: string): Promise<{ lobby: LobbyServer; url: string }> {
-  const lobby = createLobbyServer({
-    port: 0,
-    host: '127.0.0.1',
-    stunPort: false,
-    logger: pino({ level: 'silent' }),
-    resumeSecret: SECRET,
-    nodeId: id,
-    ...(redisUrl === undefined ? {} : { redis: redisUrl }),
-  });
-  const { port } = await lobby.start();
-  return { lobby, url: `ws://127.0.0.1:${port}/` };
-}
+const node = (redisUrl: string | undefined, id: string) => startNode(redisUrl, id, SECRET);
 
 describe('cluster: Redis trouble, and no Redis at all', () => {
   const lobbies: LobbyServer[] = [];

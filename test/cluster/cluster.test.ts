@@ -10,19 +10,12 @@ import {
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from '../../packages/lobby/test/support/raw-client.js';
+import { waitFor } from './support/in-process-node.js';
 import { redisMissing, TestRedis } from './support/redis-server.js';
 
 const SECRET = 'cluster-test-secret-0123456789';
 const missing = redisMissing();
 if (missing !== undefined) console.log(`SKIPPED: ${missing}`);
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 describe.skipIf(missing !== undefined)('a lobby cluster over a real Redis (3 in-process nodes)', () => {
   let redis: TestRedis;

@@ -31,21 +31,39 @@ export class TestRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /**
+   * Starts a Redis of its own. A free port can be taken by another test's
+   * server between `freePort()` and the bind (test files run in parallel):
+   * then that other Redis would answer here and the tests would share keys,
+   * so a start only counts when the server that answers is this child.
+   */
   static async start(port?: number): Promise<TestRedis> {
-    const redis = new TestRedis(port ?? (await freePort()));
-    await redis.restart();
-    return redis;
+    for (let attempt = 0; ; attempt++) {
+      const redis = new TestRedis(port ?? (await freePort()));
+      try {
+        await redis.restart();
+        return redis;
+      } catch (error) {
+        await redis.stop();
+        if (port !== undefined || attempt >= 5) throw error;
+      }
+    }
   }
 
   /** Starts (again, on the same port: a restart loses every key). */
   async restart(): Promise<void> {
-    this.child = spawn(
+    const child = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
+    this.child = child;
     const deadline = Date.now() + 5000;
-    while (!(await answers(this.port))) {
+    for (;;) {
+      const pid = await serverPid(this.port);
+      if (pid === child.pid) return;
+      if (pid !== undefined || child.exitCode !== null)
+        throw new Error(`port ${this.port} is another redis-server's (pid ${pid ?? '?'})`);
       if (Date.now() > deadline) throw new Error('redis-server did not start');
       await new Promise((resolve) => setTimeout(resolve, 30));
     }
@@ -72,15 +90,19 @@ export class TestRedis {
   }
 }
 
-/** Whether something answers PING on the port. */
-function answers(port: number): Promise<boolean> {
+/** The process id of the Redis answering on the port (`INFO server`), or undefined if none answers. */
+function serverPid(port: number): Promise<number | undefined> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('error', () => resolve(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => {
+    let text = '';
+    socket.once('error', () => resolve(undefined));
+    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (data) => {
+      text += data.toString();
+      const pid = /process_id:(\d+)/.exec(text);
+      if (pid === null && !text.includes('\r\n\r\n') && !text.startsWith('-')) return;
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      resolve(pid === null ? undefined : Number(pid[1]));
     });
   });
 }
