@@ -10,6 +10,7 @@ function stats(partial: Partial<PeerStats> & { rttMs?: number }): PeerStats {
     path: 'relay',
     fallbacks: [],
     timeToDirectMs: undefined,
+    nat: { ice: 'untried' },
     ...partial,
     session: { rttMs: partial.rttMs ?? 0, rttSamples: partial.rttMs === undefined ? 0 : 1 },
   } as unknown as PeerStats;
@@ -60,12 +61,18 @@ describe('telemetry reporter (#15)', () => {
           { reason: 'heartbeats-missed', count: 2 },
           { reason: 'channel-closed', count: 1 },
         ],
+        nat: { ice: 'untried' },
       },
     ]);
     // Already reported: not again; a newer one is.
     fallbacks.push({ reason: 'connection closed', atMs: 40 });
     expect(reporter.report([['p1', stats({ fallbacks })]])).toEqual([
-      { peerId: 'p1', path: 'relay', fallbacks: [{ reason: 'connection-closed', count: 1 }] },
+      {
+        peerId: 'p1',
+        path: 'relay',
+        fallbacks: [{ reason: 'connection-closed', count: 1 }],
+        nat: { ice: 'untried' },
+      },
     ]);
   });
 
