@@ -14,7 +14,6 @@
  * @module
  */
 
-import { Packr } from '../vendor/msgpackr.js';
 import type { Codec } from '../codec.js';
 import {
   HandoffError,
@@ -23,6 +22,7 @@ import {
   MalformedInputError,
   MessageTooLargeError,
 } from '../errors.js';
+import { Packr } from '../vendor/msgpackr.js';
 import { FORBIDDEN_KEYS } from './validate.js';
 
 /** Default cap on an encoded message, in bytes (the session's reliable-message cap). */

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { Packr } from '../vendor/msgpackr.js';
 import {
   expectArray,
   expectBoolean,
@@ -25,6 +24,7 @@ import {
   optional,
   own,
 } from '../codecs/validate.js';
+import { Packr } from '../vendor/msgpackr.js';
 import {
   MAX_AUTH_LENGTH,
   MAX_CANDIDATE_LENGTH,
