@@ -44,4 +44,30 @@ describe('RelaySender', () => {
     }
     expect(sender.intervalMs).toBe(4);
   });
+
+  it('a frame right after another leaves at once (a burst), while the average rate stays at one per interval', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance', 'queueMicrotask'] });
+    const sent: number[] = [];
+    const sender = new RelaySender(() => sent.push(performance.now()) > 0, 16 * 1024, {
+      minIntervalMs: 4,
+      burstFrames: 8,
+    });
+    // A ping-pong: each reply 0.2 ms after the last frame goes out with no wait (it used to wait 4 ms).
+    for (let i = 0; i < 5; i++) {
+      const before = performance.now();
+      sender.add(0, Uint8Array.of(i));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent.at(-1)).toBe(before);
+      vi.advanceTimersByTime(0.2);
+    }
+    // A game sending from a separate task every millisecond for a second: 1000 / 4 frames, plus the burst.
+    sent.length = 0;
+    vi.advanceTimersByTime(1000); // the bucket fills again
+    for (let t = 0; t < 1000; t++) {
+      sender.add(0, Uint8Array.of(t & 0xff));
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    expect(sent.length).toBeGreaterThanOrEqual(250);
+    expect(sent.length).toBeLessThanOrEqual(250 + 8 + 1);
+  });
 });
