@@ -20,6 +20,15 @@ describe.skipIf(missing !== undefined)(
     const children: ChildProcess[] = [];
     const clients: LobbyClient[] = [];
     let redis: TestRedis | undefined;
+    /** `count` CLI nodes on the test's Redis (ids node0…), settled into one cluster. */
+    async function cliNodes(count: number): Promise<{ ports: number[]; urls: string[] }> {
+      const ports: number[] = [];
+      for (let i = 0; i < count; i++) ports.push(await freePort());
+      for (const [i, port] of ports.entries())
+        children.push(await startCliNode(port, redis!.url, `node${i}`, SECRET));
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      return { ports, urls: ports.map((port) => `ws://127.0.0.1:${port}/`) };
+    }
     afterEach(async () => {
       for (const client of clients.splice(0)) client.close();
       for (const child of children.splice(0)) child.kill('SIGKILL');
@@ -28,11 +37,7 @@ describe.skipIf(missing !== undefined)(
 
     it('every player is back in the same room on another node; chat exactly once and in order', async () => {
       redis = await TestRedis.start();
-      const ports = [await freePort(), await freePort(), await freePort()];
-      const urls = ports.map((port) => `ws://127.0.0.1:${port}/`);
-      for (const [i, port] of ports.entries())
-        children.push(await startCliNode(port, redis.url, `node${i}`, SECRET));
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      const { ports, urls } = await cliNodes(3);
 
       const recoveries: number[] = [];
       const ROUNDS = 3;
@@ -135,11 +140,7 @@ describe.skipIf(missing !== undefined)(
 
     it("a pair on a direct link keeps playing while its room's node is dead, then is back in the room on another node", async () => {
       redis = await TestRedis.start();
-      const ports = [await freePort(), await freePort()];
-      const urls = ports.map((port) => `ws://127.0.0.1:${port}/`);
-      for (const [i, port] of ports.entries())
-        children.push(await startCliNode(port, redis.url, `node${i}`, SECRET));
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      const { urls } = await cliNodes(2);
       const options = (at: number) => ({
         fallbackUrls: urls.filter((_, j) => j !== at),
         reconnect: { initialDelayMs: 50, maxDelayMs: 300 },
@@ -186,11 +187,7 @@ describe.skipIf(missing !== undefined)(
 
     it('a dead node leaves the directory within seconds: its rooms stop showing in lists and codes', async () => {
       redis = await TestRedis.start();
-      const ports = [await freePort(), await freePort()];
-      const urls = ports.map((port) => `ws://127.0.0.1:${port}/`);
-      for (const [i, port] of ports.entries())
-        children.push(await startCliNode(port, redis.url, `node${i}`, SECRET));
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      const { urls } = await cliNodes(2);
       // No reconnection: nobody restores the room; only liveness can remove it.
       const host = await connect(urls[0]!, { name: 'host', room: { direct: 'never' }, reconnect: false });
       const watcher = await connect(urls[1]!, { name: 'watcher', room: { direct: 'never' } });
@@ -227,11 +224,7 @@ describe.skipIf(missing !== undefined)(
 
     it('a node stopped with SIGTERM hands its room over at once (no TTL wait)', async () => {
       redis = await TestRedis.start();
-      const ports = [await freePort(), await freePort()];
-      const urls = ports.map((port) => `ws://127.0.0.1:${port}/`);
-      for (const [i, port] of ports.entries())
-        children.push(await startCliNode(port, redis.url, `node${i}`, SECRET));
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      const { urls } = await cliNodes(2);
       const options = (at: number) => ({
         room: { direct: 'never' as const },
         fallbackUrls: urls.filter((_, j) => j !== at),
